@@ -1,0 +1,7 @@
+/** Registers every command; heavy implementations are imported lazily inside each action. */
+import type { Command } from 'commander';
+import { defineServe } from './serve.js';
+
+export function defineCommands(program: Command): void {
+  defineServe(program);
+}
