@@ -52,7 +52,9 @@ export function locateYaml(text: string, file: string): LocatedYaml {
         else positions.set(child, at(keyNode?.range?.[0]));
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item as Node, joinPath(path, i)));
+      node.items.forEach((item, i) => {
+        walk(item as Node, joinPath(path, i));
+      });
     }
   };
   if (issues.length === 0) walk(doc.contents as Node | null, '');
