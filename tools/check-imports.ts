@@ -16,7 +16,8 @@ const ALLOWED: Record<string, { value: string[]; typeOnly?: string[] }> = {
   metrics: { value: ['core'] },
   app: { value: ['core', 'config', 'storage', 'metrics', ...DOMAINS] },
   http: { value: ['core', 'app', 'config'], typeOnly: [...DOMAINS, 'storage'] },
-  cli: { value: ['core', 'app', 'config', 'http', 'stack'], typeOnly: [...DOMAINS, 'storage'] },
+  // Offline CLI tools (hash, check-policy, stack audit) call domains directly; see docs/decisions/0002.
+  cli: { value: ['core', 'app', 'config', 'http', ...DOMAINS], typeOnly: ['storage'] },
 };
 for (const d of DOMAINS) ALLOWED[d] = { value: ['core', 'config'], typeOnly: ['storage'] };
 
