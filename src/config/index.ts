@@ -1,5 +1,7 @@
 /** Public API of config: loading, the frozen Config type, and the YAML-with-positions helpers reused by the users file. */
 
+export { parseDuration } from './duration.js';
 export { formatIssue, formatIssues, sortIssues } from './issues.js';
+export { configFromObject, type LoadResult, loadConfig, loadConfigOrThrow } from './load.js';
 export { joinPath, type LocatedYaml, locateYaml, positionFor, type SourcePos } from './locate.js';
 export type * from './types.js';

@@ -314,7 +314,7 @@ export interface MetricsConfig {
 }
 
 export interface Config {
-  readonly theme: 'light' | 'dark' | 'grey' | 'auto';
+  readonly theme: 'light' | 'dark' | 'grey' | 'oled' | 'auto';
   readonly default2faMethod: '' | 'totp' | 'webauthn' | 'mobile_push';
   readonly server: ServerConfig;
   readonly log: LogConfig;

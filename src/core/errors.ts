@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'ERR_STORAGE_ENCRYPTION_KEY'
   | 'ERR_STORAGE_MIGRATION'
   | 'ERR_CLI_USAGE'
+  | 'ERR_OVERLOADED'
   | 'ERR_INTERNAL';
 
 /** What went wrong in a config or users file, and where. */
@@ -92,5 +93,6 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_STORAGE_ENCRYPTION_KEY',
   'ERR_STORAGE_MIGRATION',
   'ERR_CLI_USAGE',
+  'ERR_OVERLOADED',
   'ERR_INTERNAL',
 ];
