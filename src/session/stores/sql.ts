@@ -1,0 +1,349 @@
+/**
+ * Session store over a SqlClient (`sessions` table): rows keyed by SHA-256 of the id, a bounded read-through
+ * cache in front, and last-activity updates written behind in batches instead of once per request.
+ */
+import type { Clock } from '../../core/index.js';
+import type { SqlClient } from '../../storage/index.js';
+import { hashSessionId } from '../id.js';
+import type { Amr, Elevation, PendingTotp, UserSession } from '../session.js';
+import type { SessionFilter, SessionStore } from '../store.js';
+
+export interface SqlSessionStoreOptions {
+  readonly clock: Clock;
+  /** How often pending touches are written (one transaction); 0 disables the timer. Default 5 s. */
+  readonly flushIntervalMs?: number;
+  /** How often rows past their deadline are deleted (piggybacks on the flush timer). Default 10 min. */
+  readonly sweepIntervalMs?: number;
+  /** Entries kept in the read-through cache (least recently used evicted). Default 10 000. */
+  readonly cacheSize?: number;
+  /**
+   * How long a cached session is trusted before it is re-read, which bounds how stale another
+   * instance's logout or revocation can look here. Default 10 s.
+   */
+  readonly cacheMaxAgeMs?: number;
+  /** Where failures of background flushes go (they are retried on the next tick). */
+  readonly onError?: (err: unknown) => void;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+interface Cached {
+  readonly session: Mutable<UserSession>;
+  expiresAt: number;
+  readonly loadedAt: number;
+}
+
+interface Row {
+  cookie_domain: string;
+  username: string;
+  data: string;
+  created_at: number | string | bigint;
+  last_activity: number | string | bigint;
+  expires_at: number | string | bigint;
+}
+
+/** The fields that live in `data`; the rest have their own columns. */
+type Data = Omit<UserSession, 'id' | 'cookieDomain' | 'username' | 'createdAt' | 'lastActivity'>;
+
+const COLUMNS = 'cookie_domain, username, data, created_at, last_activity, expires_at';
+const SELECT_ONE = `SELECT ${COLUMNS} FROM sessions WHERE id = ?`;
+const DELETE_ONE = 'DELETE FROM sessions WHERE id = ?';
+const DELETE_USER = 'DELETE FROM sessions WHERE username = ?';
+const DELETE_EXPIRED = 'DELETE FROM sessions WHERE expires_at <= ?';
+// Slides the deadline by the same amount as the activity; never moves last_activity backwards.
+// expires_at is assigned first so MySQL's left-to-right SET still reads the old last_activity.
+const TOUCH =
+  'UPDATE sessions SET expires_at = expires_at + (? - last_activity), last_activity = ? WHERE id = ? AND last_activity < ?';
+const INSERT_COLUMNS = '(id, cookie_domain, username, data, created_at, last_activity, expires_at)';
+const UPSERT = `INSERT INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (id) DO UPDATE SET cookie_domain = excluded.cookie_domain, username = excluded.username,
+  data = excluded.data, created_at = excluded.created_at, last_activity = excluded.last_activity,
+  expires_at = excluded.expires_at`;
+const REPLACE = `REPLACE INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`;
+
+function encode(s: UserSession): string {
+  const data: Data = {
+    displayName: s.displayName,
+    groups: s.groups,
+    emails: s.emails,
+    keepMeLoggedIn: s.keepMeLoggedIn,
+    firstFactorAt: s.firstFactorAt,
+    secondFactorAt: s.secondFactorAt,
+    amr: s.amr,
+    refreshAt: s.refreshAt,
+    ip: s.ip,
+    elevation: s.elevation,
+    pendingTotp: s.pendingTotp,
+  };
+  return JSON.stringify(data);
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+
+function readAmr(v: unknown): Amr | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const a = v as Record<string, unknown>;
+  if (typeof a['pwd'] !== 'boolean' || typeof a['otp'] !== 'boolean' || typeof a['webauthn'] !== 'boolean') {
+    return undefined;
+  }
+  return {
+    pwd: a['pwd'],
+    otp: a['otp'],
+    webauthn: a['webauthn'],
+    ...(a['duo'] === true ? { duo: true } : {}),
+    ...(typeof a['hwk'] === 'boolean' ? { hwk: a['hwk'] } : {}),
+    ...(typeof a['uv'] === 'boolean' ? { uv: a['uv'] } : {}),
+  };
+}
+
+/** Rebuilds a session from its row; a row this version cannot read counts as no session. */
+function decode(id: string, row: Row): { session: Mutable<UserSession>; expiresAt: number } | undefined {
+  let d: Record<string, unknown>;
+  try {
+    d = JSON.parse(row.data) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof d !== 'object' || d === null) return undefined;
+  const amr = readAmr(d['amr']);
+  if (
+    !amr ||
+    !isStr(d['displayName']) ||
+    !isStrList(d['groups']) ||
+    !isStrList(d['emails']) ||
+    typeof d['keepMeLoggedIn'] !== 'boolean' ||
+    !isNum(d['firstFactorAt']) ||
+    !isNum(d['secondFactorAt']) ||
+    !isNum(d['refreshAt']) ||
+    !isStr(d['ip'])
+  ) {
+    return undefined;
+  }
+  const session: Mutable<UserSession> = {
+    id,
+    cookieDomain: row.cookie_domain,
+    username: row.username,
+    displayName: d['displayName'],
+    groups: d['groups'],
+    emails: d['emails'],
+    keepMeLoggedIn: d['keepMeLoggedIn'],
+    createdAt: Number(row.created_at),
+    lastActivity: Number(row.last_activity),
+    firstFactorAt: d['firstFactorAt'],
+    secondFactorAt: d['secondFactorAt'],
+    amr,
+    refreshAt: d['refreshAt'],
+    ip: d['ip'],
+  };
+  if (d['elevation'] !== undefined) session.elevation = d['elevation'] as Elevation;
+  if (d['pendingTotp'] !== undefined) session.pendingTotp = d['pendingTotp'] as PendingTotp;
+  return { session, expiresAt: Number(row.expires_at) };
+}
+
+export class SqlSessionStore implements SessionStore {
+  readonly #sql: SqlClient;
+  readonly #clock: Clock;
+  readonly #cacheSize: number;
+  readonly #cacheMaxAge: number;
+  readonly #sweepEvery: number;
+  readonly #onError: (err: unknown) => void;
+  readonly #timer: NodeJS.Timeout | undefined;
+  /** Keyed by raw id: the cache is process memory, only the database sees hashes. Map order = LRU order. */
+  readonly #cache = new Map<string, Cached>();
+  /** Pending last-activity writes by raw id (latest value wins). */
+  #dirty = new Map<string, number>();
+  #inflight: Promise<void> | undefined;
+  /** Bumped around deletes so a read that raced one is neither trusted nor cached. */
+  #epoch = 0;
+  #lastSweep: number;
+
+  constructor(sql: SqlClient, opts: SqlSessionStoreOptions) {
+    this.#sql = sql;
+    this.#clock = opts.clock;
+    this.#cacheSize = opts.cacheSize ?? 10_000;
+    this.#cacheMaxAge = opts.cacheMaxAgeMs ?? 10_000;
+    this.#sweepEvery = opts.sweepIntervalMs ?? 600_000;
+    this.#onError = opts.onError ?? (() => {});
+    this.#lastSweep = this.#clock.now();
+    const every = opts.flushIntervalMs ?? 5_000;
+    if (every > 0) {
+      this.#timer = setInterval(() => void this.#tick(), every);
+      this.#timer.unref();
+    }
+  }
+
+  /** Touches waiting for the next flush (distinct sessions). */
+  get pending(): number {
+    return this.#dirty.size;
+  }
+
+  async get(id: string): Promise<UserSession | undefined> {
+    const now = this.#clock.now();
+    const hit = this.#cache.get(id);
+    if (hit && now - hit.loadedAt < this.#cacheMaxAge) {
+      if (hit.expiresAt <= now) {
+        this.#cache.delete(id);
+        return undefined;
+      }
+      this.#cache.delete(id);
+      this.#cache.set(id, hit);
+      return { ...hit.session };
+    }
+    const key = hashSessionId(id);
+    let epoch = this.#epoch;
+    let row = await this.#sql.get<Row>(SELECT_ONE, [key]);
+    if (epoch !== this.#epoch) {
+      epoch = this.#epoch;
+      row = await this.#sql.get<Row>(SELECT_ONE, [key]);
+    }
+    const decoded = row ? decode(id, row) : undefined;
+    if (!decoded) {
+      this.#cache.delete(id);
+      return undefined;
+    }
+    const pending = this.#dirty.get(id);
+    if (pending !== undefined && pending > decoded.session.lastActivity) {
+      decoded.expiresAt += pending - decoded.session.lastActivity;
+      decoded.session.lastActivity = pending;
+    }
+    if (decoded.expiresAt <= now) {
+      this.#cache.delete(id);
+      return undefined;
+    }
+    if (epoch === this.#epoch) this.#remember(id, { ...decoded, loadedAt: now });
+    return { ...decoded.session };
+  }
+
+  async set(session: UserSession, ttlMs: number): Promise<void> {
+    const now = this.#clock.now();
+    const expiresAt = now + ttlMs;
+    await this.#sql.run(this.#sql.dialect === 'mysql' ? REPLACE : UPSERT, [
+      hashSessionId(session.id),
+      session.cookieDomain,
+      session.username,
+      encode(session),
+      session.createdAt,
+      session.lastActivity,
+      expiresAt,
+    ]);
+    const pending = this.#dirty.get(session.id);
+    if (pending !== undefined && pending <= session.lastActivity) this.#dirty.delete(session.id);
+    this.#remember(session.id, { session: { ...session }, expiresAt, loadedAt: now });
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#epoch++;
+    this.#cache.delete(id);
+    this.#dirty.delete(id);
+    await this.#sql.run(DELETE_ONE, [hashSessionId(id)]);
+    this.#epoch++;
+    this.#cache.delete(id);
+  }
+
+  async deleteByUser(username: string): Promise<number> {
+    this.#epoch++;
+    this.#forgetUser(username);
+    const { changes } = await this.#sql.run(DELETE_USER, [username]);
+    this.#epoch++;
+    this.#forgetUser(username);
+    return changes;
+  }
+
+  async list(filter: SessionFilter = {}): Promise<UserSession[]> {
+    // Pending touches are keyed by raw id and rows by hash, so write them first rather than match them up.
+    await this.flush();
+    const where = ['expires_at > ?'];
+    const params: (string | number)[] = [this.#clock.now()];
+    if (filter.username !== undefined) {
+      where.push('username = ?');
+      params.push(filter.username);
+    }
+    if (filter.cookieDomain !== undefined) {
+      where.push('cookie_domain = ?');
+      params.push(filter.cookieDomain);
+    }
+    const rows = await this.#sql.all<Row>(
+      `SELECT ${COLUMNS} FROM sessions WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    const out: UserSession[] = [];
+    for (const row of rows) {
+      const d = decode('', row);
+      if (d) out.push(d.session);
+    }
+    return out;
+  }
+
+  touch(id: string, lastActivity: number): void {
+    const hit = this.#cache.get(id);
+    if (hit && lastActivity > hit.session.lastActivity) {
+      hit.expiresAt += lastActivity - hit.session.lastActivity;
+      hit.session.lastActivity = lastActivity;
+    }
+    const prev = this.#dirty.get(id);
+    if (prev === undefined || lastActivity > prev) this.#dirty.set(id, lastActivity);
+  }
+
+  async flush(): Promise<void> {
+    while (this.#inflight) await this.#inflight.catch(() => {});
+    if (this.#dirty.size === 0) return;
+    const batch = this.#dirty;
+    this.#dirty = new Map();
+    const write = this.#sql
+      .transaction(async (tx) => {
+        for (const [id, at] of batch) await tx.run(TOUCH, [at, at, hashSessionId(id), at]);
+      })
+      .catch((err: unknown) => {
+        // Put the batch back (unless newer touches superseded it) so the next flush retries it.
+        for (const [id, at] of batch) {
+          const cur = this.#dirty.get(id);
+          if (cur === undefined || at > cur) this.#dirty.set(id, at);
+        }
+        throw err;
+      });
+    this.#inflight = write;
+    try {
+      await write;
+    } finally {
+      this.#inflight = undefined;
+    }
+  }
+
+  /** Writes pending touches, then deletes rows past their deadline; returns how many were deleted. */
+  async sweep(): Promise<number> {
+    await this.flush();
+    const now = this.#clock.now();
+    this.#lastSweep = now;
+    const { changes } = await this.#sql.run(DELETE_EXPIRED, [now]);
+    return changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.flush();
+  }
+
+  async #tick(): Promise<void> {
+    try {
+      await this.flush();
+      if (this.#clock.now() - this.#lastSweep >= this.#sweepEvery) await this.sweep();
+    } catch (err) {
+      this.#onError(err);
+    }
+  }
+
+  #remember(id: string, entry: Cached): void {
+    this.#cache.delete(id);
+    this.#cache.set(id, entry);
+    if (this.#cache.size > this.#cacheSize) {
+      const oldest = this.#cache.keys().next();
+      if (!oldest.done) this.#cache.delete(oldest.value);
+    }
+  }
+
+  #forgetUser(username: string): void {
+    for (const [id, c] of this.#cache) if (c.session.username === username) this.#cache.delete(id);
+  }
+}
