@@ -1,9 +1,11 @@
 /** Registers every command; heavy implementations are imported lazily inside each action. */
 import type { Command } from 'commander';
+import { defineAccessControlCommands } from './access-control.js';
 import { defineConfigCommands } from './config.js';
 import { defineServe } from './serve.js';
 
 export function defineCommands(program: Command): void {
   defineServe(program);
   defineConfigCommands(program);
+  defineAccessControlCommands(program);
 }
