@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { defineAccessControlCommands } from './access-control.js';
 import { defineConfigCommands } from './config.js';
+import { defineCryptoCommands } from './crypto.js';
 import { defineServe } from './serve.js';
 
 export function defineCommands(program: Command): void {
   defineServe(program);
   defineConfigCommands(program);
+  defineCryptoCommands(program);
   defineAccessControlCommands(program);
 }

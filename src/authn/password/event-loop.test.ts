@@ -1,0 +1,68 @@
+/**
+ * "Off the event loop" as a correctness property: while expensive verifications run, the loop keeps
+ * turning. The bound is generous on purpose (a blocked loop shows hundreds of ms, a free one a few).
+ */
+import assert from 'node:assert/strict';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { test } from 'node:test';
+import type { PasswordHashConfig } from '../../config/index.js';
+import { hashPassword } from './hash.js';
+import { verifyPassword } from './verify.js';
+
+const BOUND_MS = 100;
+
+async function maxLoopDelayWhile(work: () => Promise<unknown>): Promise<number> {
+  const h = monitorEventLoopDelay({ resolution: 5 });
+  h.enable();
+  try {
+    await work();
+  } finally {
+    h.disable();
+  }
+  return h.max / 1e6;
+}
+
+const DEFAULTS: PasswordHashConfig = {
+  algorithm: 'argon2',
+  argon2: {
+    variant: 'argon2id',
+    iterations: 3,
+    memory: 65536,
+    parallelism: 4,
+    keyLength: 32,
+    saltLength: 16,
+  },
+  scrypt: { variant: 'scrypt', iterations: 16, blockSize: 8, parallelism: 1, keyLength: 32, saltLength: 16 },
+  pbkdf2: { variant: 'sha512', iterations: 310000, saltLength: 16 },
+  sha2crypt: { variant: 'sha512', iterations: 50000, saltLength: 16 },
+  bcrypt: { variant: 'standard', cost: 12 },
+};
+
+async function eightConcurrent(cfg: PasswordHashConfig): Promise<void> {
+  const digest = await hashPassword('password', cfg);
+  const delay = await maxLoopDelayWhile(() =>
+    Promise.all(
+      Array.from({ length: 8 }, (_, i) => verifyPassword(i % 2 ? 'password' : 'wrong', digest)),
+    ).then((r) => assert.deepEqual(r, [false, true, false, true, false, true, false, true])),
+  );
+  assert.ok(delay < BOUND_MS, `event loop blocked for ${delay.toFixed(1)} ms`);
+}
+
+test('8 concurrent argon2id verifications at Authelia defaults leave the event loop free', () =>
+  eightConcurrent(DEFAULTS));
+
+test('8 concurrent sha512crypt (50000 rounds) verifications run in the worker pool', () =>
+  eightConcurrent({ ...DEFAULTS, algorithm: 'sha2crypt' }));
+
+test('8 concurrent bcrypt (cost 12) verifications run in the worker pool', () =>
+  eightConcurrent({ ...DEFAULTS, algorithm: 'bcrypt' }));
+
+test('the check itself can fail: synchronous hashing on the loop is detected', async () => {
+  const { sha2cryptChecksum } = await import('./sha2crypt.js');
+  const delay = await maxLoopDelayWhile(async () => {
+    await new Promise((r) => setTimeout(r, 10));
+    sha2cryptChecksum('sha512', 'password', 'salt', 50000);
+    await new Promise((r) => setTimeout(r, 10));
+  });
+  assert.ok(delay >= BOUND_MS / 2, `expected a visible stall, saw ${delay.toFixed(1)} ms`);
+});
