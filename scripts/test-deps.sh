@@ -8,6 +8,8 @@ command -v caddy >/dev/null 2>&1 || need_pkgs+=(caddy)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v redis-server >/dev/null 2>&1 || need_pkgs+=(redis-server)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_pkgs+=(postgresql)
+command -v fail2ban-regex >/dev/null 2>&1 || need_pkgs+=(fail2ban)
+command -v chromium >/dev/null 2>&1 || need_pkgs+=(chromium)
 
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "test-deps: installing from Debian: ${need_pkgs[*]}"
@@ -21,6 +23,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   # Debian starts nginx/caddy as services where systemd exists; the tests run their own instances.
   (service nginx stop || true) >/dev/null 2>&1
   (service caddy stop || true) >/dev/null 2>&1
+  (service fail2ban stop || true) >/dev/null 2>&1
 fi
 
 if ! (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then

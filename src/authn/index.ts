@@ -4,3 +4,13 @@ export { hashPassword } from './password/hash.js';
 export { verifyDummy, verifyPassword } from './password/verify.js';
 export { type UserDetails, UsersDatabase } from './users-file/database.js';
 export { USERS_FILE_TEMPLATE } from './users-file/template.js';
+export {
+  newTotpRecord,
+  secretFromBase32,
+  type TotpChoice,
+  totpCode,
+  totpSecretBase32,
+  totpUri,
+  type TotpVerdict,
+  verifyTotp,
+} from './totp/index.js';

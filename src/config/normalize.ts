@@ -541,6 +541,89 @@ function metricsAddress(raw: unknown): Config['telemetry']['metrics']['address']
   return { host: a.host, port: a.port || 9959, path: a.path === '' ? '/metrics' : a.path };
 }
 
+/** Portcullis-only `audit`: on by default (it lives in the storage backend Authelia configs already have). */
+function audit(raw: T): Config['audit'] {
+  const a = o(raw['audit']);
+  const cp = o(a['checkpoint']);
+  const rate = a['authz_sample_rate'];
+  return {
+    enabled: b(a['enabled'], true),
+    filePath: s(a['file_path']),
+    authzAllowed: s(a['authz_allowed'], 'none') as Config['audit']['authzAllowed'],
+    authzSampleRate: typeof rate === 'number' ? rate : 0.01,
+    maxQueue: pos(a['max_queue'], 10_000),
+    checkpoint: {
+      every: pos(cp['every'], 1000),
+      interval: pos(cp['interval'], 5 * MINUTE),
+      signingKey: s(cp['signing_key']),
+    },
+  };
+}
+
+type RuleDefaults = Omit<Config['detection']['rules']['failed_logins'], 'enabled'>;
+
+/** Defaults follow the seeds' fail2ban jail: 5 failures in 10 minutes → a 1 hour ban. */
+export const DETECTION_RULE_DEFAULTS: Readonly<Record<keyof Config['detection']['rules'], RuleDefaults>> = {
+  failed_logins: { threshold: 5, window: 10 * MINUTE, banDuration: HOUR, actions: ['ban_ip'] },
+  password_spraying: { threshold: 5, window: 10 * MINUTE, banDuration: HOUR, actions: ['ban_ip', 'alert'] },
+  credential_stuffing: {
+    threshold: 10,
+    window: 10 * MINUTE,
+    banDuration: 15 * MINUTE,
+    actions: ['ban_user', 'alert'],
+  },
+  repeated_denials: { threshold: 50, window: 5 * MINUTE, banDuration: HOUR, actions: ['alert'] },
+  new_ip_login: { threshold: 1, window: 0, banDuration: HOUR, actions: ['alert'] },
+  session_denial_burst: { threshold: 10, window: MINUTE, banDuration: HOUR, actions: ['alert'] },
+};
+
+/** Portcullis-only `detection`: off unless the section is present, so Authelia configs behave as under Authelia. */
+function detection(raw: T, networks: Record<string, string[]>): Config['detection'] {
+  const d = raw['detection'];
+  const dd = o(d);
+  const rules = o(dd['rules']);
+  const webhook = o(dd['alerts'])['webhook'];
+  const rule = (name: keyof Config['detection']['rules']) => {
+    const r = o(rules[name]);
+    const dflt = DETECTION_RULE_DEFAULTS[name];
+    const actions = strs(r['actions']) as Config['detection']['rules']['failed_logins']['actions'][number][];
+    return {
+      enabled: b(r['enabled'], true),
+      threshold: pos(r['threshold'], dflt.threshold),
+      window: pos(r['window'], dflt.window),
+      banDuration: pos(r['ban_duration'], dflt.banDuration),
+      actions: Array.isArray(r['actions']) ? actions : [...dflt.actions],
+    };
+  };
+  return {
+    enabled: present(d) && b(dd['enabled'], true),
+    trustedNetworks: strs(dd['trusted_networks']).flatMap((x) => networks[x] ?? parseCidr(x) ?? []),
+    maxTrackedKeys: pos(dd['max_tracked_keys'], 100_000),
+    rules: {
+      failed_logins: rule('failed_logins'),
+      password_spraying: rule('password_spraying'),
+      credential_stuffing: rule('credential_stuffing'),
+      repeated_denials: rule('repeated_denials'),
+      new_ip_login: rule('new_ip_login'),
+      session_denial_burst: rule('session_denial_burst'),
+    },
+    alerts: {
+      webhook: present(webhook)
+        ? {
+            url: s(webhook['url']),
+            headers: Object.fromEntries(
+              Object.entries(o(webhook['headers'])).filter(
+                (e): e is [string, string] => typeof e[1] === 'string',
+              ),
+            ),
+            timeout: pos(webhook['timeout'], 5 * SECOND),
+            retries: n(webhook['retries'], 3),
+          }
+        : undefined,
+    },
+  };
+}
+
 function refreshInterval(v: unknown, watch: boolean): number {
   if (v === 'always') return 0;
   if (v === 'disable') return -1;
@@ -677,6 +760,8 @@ export function normalize(raw: T, files: readonly string[], sink: IssueSink): Co
     totp: totp(raw),
     webauthn: webauthn(raw),
     telemetry: { metrics: { enabled: b(metrics['enabled']), address: metricsAddress(metrics['address']) } },
+    audit: audit(raw),
+    detection: detection(raw, networks),
     sources: [...files],
   };
 }

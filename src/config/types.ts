@@ -313,6 +313,65 @@ export interface MetricsConfig {
   readonly address: { readonly host: string; readonly port: number; readonly path: string };
 }
 
+/** `audit` (Portcullis-only): the tamper-evident audit log. */
+export interface AuditConfig {
+  readonly enabled: boolean;
+  /** JSONL mirror of the log; '' for none. */
+  readonly filePath: string;
+  /** Which authz allows are recorded (denials always are). */
+  readonly authzAllowed: 'none' | 'sampled' | 'all';
+  /** Fraction of allows recorded when authzAllowed is 'sampled', in (0, 1]. */
+  readonly authzSampleRate: number;
+  /** Events held in memory while storage fails, before they are counted as dropped. */
+  readonly maxQueue: number;
+  readonly checkpoint: {
+    /** Sign a checkpoint after this many entries… */
+    readonly every: number;
+    /** …or after this long (ms), whichever comes first. */
+    readonly interval: number;
+    /** PKCS#8 PEM Ed25519 key; '' to generate one and keep it in storage. */
+    readonly signingKey: string;
+  };
+}
+
+export type DetectionActionName = 'ban_ip' | 'ban_user' | 'alert';
+
+export interface DetectionRuleConfig {
+  readonly enabled: boolean;
+  readonly threshold: number;
+  readonly window: number;
+  readonly banDuration: number;
+  readonly actions: readonly DetectionActionName[];
+}
+
+export type DetectionRuleName =
+  | 'failed_logins'
+  | 'password_spraying'
+  | 'credential_stuffing'
+  | 'repeated_denials'
+  | 'new_ip_login'
+  | 'session_denial_burst';
+
+/** `detection` (Portcullis-only): rules over the event stream that ban and alert. */
+export interface DetectionConfig {
+  readonly enabled: boolean;
+  /** Masked CIDRs that are never banned (admin networks). */
+  readonly trustedNetworks: readonly string[];
+  /** Keys (IPs, users, sessions) tracked per rule before the least recently seen are forgotten. */
+  readonly maxTrackedKeys: number;
+  readonly rules: Readonly<Record<DetectionRuleName, DetectionRuleConfig>>;
+  readonly alerts: {
+    readonly webhook:
+      | {
+          readonly url: string;
+          readonly headers: Readonly<Record<string, string>>;
+          readonly timeout: number;
+          readonly retries: number;
+        }
+      | undefined;
+  };
+}
+
 export interface Config {
   readonly theme: 'light' | 'dark' | 'grey' | 'oled' | 'auto';
   readonly default2faMethod: '' | 'totp' | 'webauthn' | 'mobile_push';
@@ -331,6 +390,8 @@ export interface Config {
   readonly totp: TotpConfig;
   readonly webauthn: WebauthnConfig;
   readonly telemetry: { readonly metrics: MetricsConfig };
+  readonly audit: AuditConfig;
+  readonly detection: DetectionConfig;
   /** Files the config was read from, in merge order. */
   readonly sources: readonly string[];
 }

@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'ERR_STORAGE_MIGRATION'
   | 'ERR_CLI_USAGE'
   | 'ERR_OVERLOADED'
+  | 'ERR_AUDIT_KEY'
+  | 'ERR_AUDIT_UNAVAILABLE'
   | 'ERR_INTERNAL';
 
 /** What went wrong in a config or users file, and where. */
@@ -94,5 +96,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_STORAGE_MIGRATION',
   'ERR_CLI_USAGE',
   'ERR_OVERLOADED',
+  'ERR_AUDIT_KEY',
+  'ERR_AUDIT_UNAVAILABLE',
   'ERR_INTERNAL',
 ];

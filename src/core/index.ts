@@ -10,6 +10,22 @@ export {
   isPortcullisError,
   PortcullisError,
 } from './errors.js';
+export {
+  type AuditAppendEvent,
+  type AuthzEvent,
+  type BanEvent,
+  CHANNELS,
+  type ChannelName,
+  type EventValue,
+  publishAuditAppend,
+  publishAuthzEvent,
+  publishBanEvent,
+  publishRequestEvent,
+  publishSecurityEvent,
+  type RequestEvent,
+  type SecurityEvent,
+  type SecurityEventType,
+} from './events.js';
 export { type Logger, silentLogger } from './log.js';
 export { ALPHANUMERIC, randomString, randomToken, safeEqual } from './random.js';
 export type { AuthLevel, Decision, Outcome, Policy, Subject, Target } from './types.js';

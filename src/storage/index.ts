@@ -1,2 +1,17 @@
 /** Public API of storage for domains: types only. Implementations are imported by app/ directly. */
-export type { SqlClient, SqlValue } from './types.js';
+export type {
+  AttemptStore,
+  AuditCheckpointRecord,
+  AuditHead,
+  AuditRecord,
+  AuditStore,
+  AuthAttempt,
+  BanKind,
+  BanRecord,
+  BanStore,
+  PreferencesStore,
+  SqlClient,
+  SqlValue,
+  TotpRecord,
+  TotpStore,
+} from './types.js';

@@ -1,8 +1,11 @@
 /** Registers every command; heavy implementations are imported lazily inside each action. */
 import type { Command } from 'commander';
 import { defineAccessControlCommands } from './access-control.js';
+import { defineAuditCommands } from './audit.js';
+import { defineBanCommands } from './bans.js';
 import { defineConfigCommands } from './config.js';
 import { defineCryptoCommands } from './crypto.js';
+import { defineDemo } from './demo.js';
 import { defineServe } from './serve.js';
 
 export function defineCommands(program: Command): void {
@@ -10,4 +13,7 @@ export function defineCommands(program: Command): void {
   defineConfigCommands(program);
   defineCryptoCommands(program);
   defineAccessControlCommands(program);
+  defineDemo(program);
+  defineAuditCommands(program);
+  defineBanCommands(program);
 }

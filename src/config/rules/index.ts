@@ -3,6 +3,7 @@ import { accessControlRules } from './access-control.js';
 import type { Rule } from './context.js';
 import { generalRules } from './general.js';
 import { identityRules } from './identity.js';
+import { monitoringRules } from './monitoring.js';
 import { providerRules } from './providers.js';
 import { secondFactorRules } from './second-factor.js';
 import { serverRules } from './server.js';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   ...sessionRules,
   ...serverRules,
   ...providerRules,
+  ...monitoringRules,
 ];
 
 export type { Rule, RuleContext } from './context.js';

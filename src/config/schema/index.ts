@@ -2,7 +2,9 @@
 import { accessControlSpec } from './access-control.js';
 import { authenticationBackendSpec } from './authentication-backend.js';
 import {
+  auditSpec,
   definitionsSpec,
+  detectionSpec,
   identityProvidersSpec,
   identityValidationSpec,
   logSpec,
@@ -43,6 +45,8 @@ export const configSpec: ObjectSpec = obj({
   ntp: ntpSpec,
   privacy_policy: privacyPolicySpec,
   identity_providers: identityProvidersSpec,
+  audit: auditSpec,
+  detection: detectionSpec,
 });
 
 export { checkShape } from './check.js';

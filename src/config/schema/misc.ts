@@ -1,4 +1,4 @@
-/** Shape of the smaller sections: log, identity_validation, password_policy, regulation, definitions, telemetry, ntp, privacy_policy, identity_providers. */
+/** Shape of the smaller sections: log, audit, detection, identity_validation, password_policy, regulation, definitions, telemetry, ntp, privacy_policy, identity_providers. */
 import { any, bool, dur, int, list, map, obj, str } from './spec.js';
 
 export const logSpec = obj({ level: str(), format: str(), file_path: str(), keep_stdout: bool() });
@@ -60,3 +60,34 @@ export const privacyPolicySpec = obj({ enabled: bool(), require_user_acceptance:
 
 /** OpenID Connect is not implemented; its subtree is accepted as written so the one clear "not supported" error is all the user sees. */
 export const identityProvidersSpec = obj({ oidc: any() });
+
+/** Portcullis-only: the tamper-evident audit log. */
+export const auditSpec = obj({
+  enabled: bool(),
+  file_path: str(),
+  authz_allowed: str(),
+  authz_sample_rate: any(),
+  max_queue: int(),
+  checkpoint: obj({ every: int(), interval: dur(), signing_key: str() }),
+});
+
+const detectionRuleSpec = () =>
+  obj({ enabled: bool(), threshold: int(), window: dur(), ban_duration: dur(), actions: list(str()) });
+
+/** Portcullis-only: detection rules, bans and alerts. */
+export const detectionSpec = obj({
+  enabled: bool(),
+  trusted_networks: list(str()),
+  max_tracked_keys: int(),
+  rules: obj({
+    failed_logins: detectionRuleSpec(),
+    password_spraying: detectionRuleSpec(),
+    credential_stuffing: detectionRuleSpec(),
+    repeated_denials: detectionRuleSpec(),
+    new_ip_login: detectionRuleSpec(),
+    session_denial_burst: detectionRuleSpec(),
+  }),
+  alerts: obj({
+    webhook: obj({ url: str(), headers: map(str()), timeout: dur(), retries: int() }),
+  }),
+});

@@ -1,0 +1,22 @@
+/** Public API of app: the runtime (composition root) and the flows the http layer renders. */
+
+export {
+  type Authorizer,
+  type AuthzRequest,
+  type AuthzResult,
+  createAuthorizer,
+} from './authorize-request.js';
+export { createLimiter, type Limiter } from './limiter.js';
+export { createLogger } from './logger.js';
+export { createPortalFlows, type FlowResult, type PortalFlows, type RequestContext } from './login.js';
+export {
+  attachMonitoring,
+  type BanAdmin,
+  type BanWriter,
+  type Monitoring,
+  type MonitoringDeps,
+  openMonitoringStorage,
+} from './monitoring.js';
+export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
+export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+export { openStorage } from './storage.js';

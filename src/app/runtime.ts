@@ -1,0 +1,114 @@
+/**
+ * Composition root: Config → a running set of domain objects. Only this folder knows every implementation.
+ */
+import { cpus } from 'node:os';
+import { UsersDatabase } from '../authn/index.js';
+import { type CompiledAccessControl, compileAccessControl } from '../authz/index.js';
+import type { Config } from '../config/index.js';
+import { type Clock, PortcullisError, systemClock } from '../core/index.js';
+import { Regulator } from '../regulation/index.js';
+import { SessionManager, SqlSessionStore } from '../session/index.js';
+import { createAuthorizer } from './authorize-request.js';
+import { createLimiter } from './limiter.js';
+import { createLogger } from './logger.js';
+import { createPortalFlows } from './login.js';
+import { attachMonitoring } from './monitoring.js';
+import { createPasswordCheck } from './password-check.js';
+import { openStorage } from './storage.js';
+
+export interface RuntimeOptions {
+  readonly clock?: Clock;
+  /** Where logs go when log.file_path is empty (tests capture it). */
+  readonly stdout?: { write(msg: string): unknown };
+  /** Authelia delays failed Basic checks to 2 s; tests of other behaviour may shorten it. */
+  readonly basicFailureDelayMs?: number;
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
+  const clock = opts.clock ?? systemClock;
+  const logger = createLogger(config.log, opts.stdout);
+  const file = config.authenticationBackend.file;
+  if (!file)
+    throw new PortcullisError('ERR_CONFIG_INVALID', 'only the file authentication backend is supported');
+  if (config.session.redis) {
+    throw new PortcullisError(
+      'ERR_STORAGE_UNAVAILABLE',
+      'session.redis is not supported yet; remove it to use SQLite sessions',
+    );
+  }
+
+  const storage = await openStorage(config.storage, { clock });
+  let users: UsersDatabase;
+  try {
+    users = await UsersDatabase.open({ path: file.path, watch: file.watch, search: file.search, logger });
+  } catch (e) {
+    await storage.close();
+    throw e;
+  }
+  const acl: CompiledAccessControl = compileAccessControl(config.accessControl);
+  const sessionStore = new SqlSessionStore(storage.sql, { clock });
+  const sessions = new SessionManager({
+    store: sessionStore,
+    cookies: config.session.cookies,
+    clock,
+    refreshInterval: config.authenticationBackend.refreshInterval,
+    refreshUser: async (username) => {
+      const u = users.get(username);
+      return u ? { displayName: u.displayName, groups: u.groups, emails: u.emails } : undefined;
+    },
+  });
+  const regulator = new Regulator({
+    attempts: storage.attempts,
+    bans: storage.bans,
+    config: config.regulation,
+    clock,
+  });
+  // Hashing runs on libuv's pool (4 threads); more concurrent verifications would only queue there.
+  const limiter = createLimiter(Math.max(2, cpus().length), 512);
+  const passwordCheck = createPasswordCheck({ users: () => users, regulator, limiter, logger, clock });
+  const authorize = createAuthorizer({
+    acl: () => acl,
+    sessions,
+    passwordCheck,
+    clock,
+    passkeyUvTwoFactors: config.webauthn.experimentalEnablePasskeyUvTwoFactors,
+    basicFailureDelayMs: opts.basicFailureDelayMs ?? 2000,
+  });
+  const flows = createPortalFlows({
+    acl: () => acl,
+    cookies: config.session.cookies,
+    sessions,
+    passwordCheck,
+    regulator,
+    totpStore: storage.totp,
+    totp: config.totp,
+    clock,
+    logger,
+  });
+
+  const monitoring = await attachMonitoring({ config, clock, logger, storage });
+
+  return {
+    config,
+    logger,
+    monitoring,
+    clock,
+    acl,
+    users,
+    sessions,
+    storage,
+    regulator,
+    authorize,
+    flows,
+    hasTotp: async (username: string) => (await storage.totp.get(username)) !== undefined,
+    async close(): Promise<void> {
+      await monitoring.close();
+      users.close();
+      await sessionStore.close();
+      await storage.close();
+      logger.flush();
+    },
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>;

@@ -1,0 +1,176 @@
+/**
+ * Authelia's portal JSON API (the subset the login flow needs), with its `{status, data|message}` envelope.
+ * Handlers are short: read input, call an app flow, render.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PortalFlows, RequestContext } from '../../app/index.js';
+import { isSafeTarget } from '../../app/index.js';
+import type { SessionCookieConfig } from '../../config/index.js';
+import { ko, ok, sendJson } from '../respond.js';
+import { readJson, str } from './body.js';
+import { SERVER_MESSAGES } from './contract.js';
+
+export interface PortalDeps {
+  readonly flows: PortalFlows;
+  readonly cookies: readonly SessionCookieConfig[];
+  readonly cookieForHost: (host: string) => SessionCookieConfig | undefined;
+  readonly secondFactorEnabled: () => boolean;
+  readonly hasTotp: (username: string) => Promise<boolean>;
+}
+
+export interface PortalRequest {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** The portal's own host as the browser sees it (X-Forwarded-Host from a trusted proxy, else Host). */
+  readonly host: string;
+  readonly ip: string;
+}
+
+const AUTH_FAILED = 'Authentication failed. Check your credentials.';
+const UNAUTHORIZED = 'Unauthorized';
+
+export type Handler = (p: PortalRequest, d: PortalDeps) => Promise<void>;
+
+export function context(p: PortalRequest, cookieCfg: SessionCookieConfig): RequestContext {
+  const cookie = p.req.headers.cookie;
+  return {
+    ip: p.ip,
+    cookieCfg,
+    cookieHeader: Array.isArray(cookie) ? cookie[0] : cookie,
+    requestUri: p.req.url ?? '/',
+    requestMethod: p.req.method ?? 'GET',
+  };
+}
+
+export function withCookie(setCookie: string | undefined): Record<string, string> | undefined {
+  return setCookie ? { 'set-cookie': setCookie } : undefined;
+}
+
+/** Every handler below needs the cookie domain of the portal host; without one there is no session to speak of. */
+export function needCookie(
+  inner: (p: PortalRequest, d: PortalDeps, c: SessionCookieConfig) => Promise<void>,
+): Handler {
+  return async (p, d) => {
+    const c = d.cookieForHost(p.host.split(':')[0]!);
+    if (!c)
+      return sendJson(p.res, 400, ko('The portal host is not within any configured session cookie domain.'));
+    return inner(p, d, c);
+  };
+}
+
+export function needBody(
+  inner: (
+    p: PortalRequest,
+    d: PortalDeps,
+    c: SessionCookieConfig,
+    body: Record<string, unknown>,
+  ) => Promise<void>,
+): Handler {
+  return needCookie(async (p, d, c) => {
+    const body = await readJson(p.req);
+    if (!body.ok) return sendJson(p.res, body.status, ko('The request body is not valid JSON.'));
+    return inner(p, d, c, body.value);
+  });
+}
+
+const firstFactor: Handler = needBody(async (p, d, c, b) => {
+  const username = str(b['username']);
+  const password = str(b['password']);
+  if (!username || !password) return sendJson(p.res, 401, ko(AUTH_FAILED));
+  const r = await d.flows.firstFactor(
+    {
+      username,
+      password,
+      keepMeLoggedIn: b['keepMeLoggedIn'] === true,
+      targetURL: str(b['targetURL']),
+      requestMethod: str(b['requestMethod']),
+    },
+    context(p, c),
+  );
+  // Unlike Authelia, a ban is said out loud: a person locked out needs to know why (bans cover unknown users too).
+  if (!r.ok) return sendJson(p.res, 401, ko(r.reason === 'banned' ? SERVER_MESSAGES.banned : AUTH_FAILED));
+  sendJson(p.res, 200, ok(r.redirect ? { redirect: r.redirect } : undefined), withCookie(r.setCookie));
+});
+
+const secondFactorTotp: Handler = needBody(async (p, d, c, b) => {
+  const token = str(b['token']);
+  if (!token) return sendJson(p.res, 401, ko(AUTH_FAILED));
+  const r = await d.flows.secondFactorTotp({ token, targetURL: str(b['targetURL']) }, context(p, c));
+  if (!r.ok)
+    return sendJson(p.res, r.status, ko(r.reason === 'banned' ? SERVER_MESSAGES.banned : AUTH_FAILED));
+  sendJson(p.res, 200, ok(r.redirect ? { redirect: r.redirect } : undefined), withCookie(r.setCookie));
+});
+
+const logout: Handler = needCookie(async (p, d, c) => {
+  // The body is optional for logout; a non-JSON one is ignored rather than trusted.
+  const body = p.req.headers['content-type']?.startsWith('application/json')
+    ? await readJson(p.req)
+    : undefined;
+  if (body && !body.ok) return sendJson(p.res, body.status, ko('The request body is not valid JSON.'));
+  const target = body?.ok ? str(body.value['targetURL']) : undefined;
+  const r = await d.flows.logout(context(p, c));
+  const safe = target
+    ? isSafeTarget(
+        target,
+        d.cookies.map((x) => x.domain),
+      )
+    : false;
+  sendJson(p.res, 200, ok({ safeTargetURL: safe }), withCookie(r.setCookie));
+});
+
+const state: Handler = needCookie(async (p, d, c) => {
+  const s = await d.flows.current(context(p, c));
+  const level = s ? (s.amr.pwd ? 1 : 0) + (s.amr.otp || s.amr.webauthn ? 1 : 0) : 0;
+  sendJson(
+    p.res,
+    200,
+    ok({
+      username: s?.username ?? '',
+      authentication_level: level,
+      default_redirection_url: c.defaultRedirectionUrl,
+    }),
+  );
+});
+
+const userInfo: Handler = needCookie(async (p, d, c) => {
+  const s = await d.flows.current(context(p, c));
+  if (!s) return sendJson(p.res, 401, ko(UNAUTHORIZED));
+  sendJson(
+    p.res,
+    200,
+    ok({
+      display_name: s.displayName,
+      emails: s.emails,
+      method: 'totp',
+      has_totp: await d.hasTotp(s.username),
+      has_webauthn: false,
+      has_duo: false,
+    }),
+  );
+});
+
+const safeRedirection: Handler = needBody(async (p, d, c, b) => {
+  const s = await d.flows.current(context(p, c));
+  if (!s) return sendJson(p.res, 401, ko(UNAUTHORIZED));
+  const uri = str(b['uri']) ?? '';
+  sendJson(
+    p.res,
+    200,
+    ok({
+      ok: isSafeTarget(
+        uri,
+        d.cookies.map((x) => x.domain),
+      ),
+    }),
+  );
+});
+
+/** The session API: method + path (after the server's sub-path) → handler. */
+export const SESSION_ROUTES: ReadonlyMap<string, Handler> = new Map([
+  ['GET /api/state', state],
+  ['POST /api/firstfactor', firstFactor],
+  ['POST /api/secondfactor/totp', secondFactorTotp],
+  ['POST /api/logout', logout],
+  ['GET /api/user/info', userInfo],
+  ['POST /api/checks/safe-redirection', safeRedirection],
+]);

@@ -1,0 +1,122 @@
+/**
+ * Authelia's regulation: consecutive 1FA failures within `find_time` ban the user and/or IP for `ban_time`.
+ * `guard()` makes check → verify → record atomic per user and per IP, so parallel guesses cannot outrun the ban.
+ */
+import type { RegulationConfig } from '../config/index.js';
+import type { Clock } from '../core/index.js';
+import type { AttemptStore, AuthAttempt, BanKind, BanStore } from '../storage/index.js';
+import { KeyedMutex } from './keyed-mutex.js';
+
+export type BanCheck =
+  | { readonly banned: false }
+  | { readonly banned: true; readonly until: Date; readonly scope: BanKind };
+
+export interface AttemptInput {
+  readonly username: string;
+  readonly ip: string;
+  readonly successful: boolean;
+  readonly authType: string;
+  readonly requestUri: string;
+  readonly requestMethod: string;
+}
+
+export type GuardResult =
+  | { readonly banned: true; readonly until: Date; readonly scope: BanKind }
+  | { readonly banned: false; readonly successful: boolean };
+
+export interface RegulatorDeps {
+  readonly attempts: AttemptStore;
+  readonly bans: BanStore;
+  readonly config: RegulationConfig;
+  readonly clock: Clock;
+}
+
+export class Regulator {
+  readonly #d: RegulatorDeps;
+  readonly #mutex = new KeyedMutex();
+
+  constructor(deps: RegulatorDeps) {
+    this.#d = deps;
+  }
+
+  get enabled(): boolean {
+    return this.#d.config.maxRetries > 0;
+  }
+
+  /** IP ban first, then user ban (Authelia's order). */
+  async check(username: string, ip: string): Promise<BanCheck> {
+    const now = this.#d.clock.now();
+    for (const scope of ['ip', 'user'] as const) {
+      if (!this.#d.config.modes.includes(scope)) continue;
+      const ban = await this.#d.bans.active(scope, scope === 'ip' ? ip : username, now);
+      if (ban) return { banned: true, until: new Date(ban.expiresAt), scope };
+    }
+    return { banned: false };
+  }
+
+  /** Records an attempt; a 1FA failure may create a ban. */
+  async mark(a: AttemptInput, banned = false): Promise<void> {
+    const now = this.#d.clock.now();
+    const attempt: AuthAttempt = {
+      time: now,
+      successful: a.successful,
+      banned,
+      username: a.username,
+      authType: a.authType,
+      remoteIp: a.ip,
+      requestUri: a.requestUri,
+      requestMethod: a.requestMethod,
+    };
+    await this.#d.attempts.append(attempt);
+    if (a.successful || banned || a.authType !== '1FA' || !this.enabled) return;
+    const { maxRetries, findTime, banTime, modes } = this.#d.config;
+    const since = now - findTime;
+    for (const scope of modes) {
+      const recent =
+        scope === 'user'
+          ? await this.#d.attempts.recentForUser(a.username, since, maxRetries)
+          : await this.#d.attempts.recentForIp(a.ip, since, maxRetries);
+      let failures = 0;
+      for (const r of recent) {
+        if (r.successful) break;
+        if (!r.banned) failures++;
+      }
+      if (failures >= maxRetries) {
+        const newest = recent[0]?.time ?? now;
+        await this.#d.bans.ban(
+          scope,
+          scope === 'user' ? a.username : a.ip,
+          newest + banTime,
+          `${failures} failed attempts within ${Math.round(findTime / 1000)}s`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Runs one first-factor attempt under the per-user and per-IP locks: refuse if banned (recorded, without
+   * calling `verify`), else verify and record the outcome before the next attempt for that user or IP may start.
+   */
+  async guard(
+    username: string,
+    ip: string,
+    verify: () => Promise<{
+      successful: boolean;
+      attempt: { authType: string; requestUri: string; requestMethod: string };
+    }>,
+  ): Promise<GuardResult> {
+    return this.#mutex.run([`user:${username}`, `ip:${ip}`], async () => {
+      const ban = await this.check(username, ip);
+      if (ban.banned) {
+        await this.mark(
+          { username, ip, successful: false, authType: '1FA', requestUri: '', requestMethod: '' },
+          true,
+        );
+        return ban;
+      }
+      const r = await verify();
+      await this.mark({ username, ip, successful: r.successful, ...r.attempt });
+      return { banned: false, successful: r.successful };
+    });
+  }
+}
