@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../src/authn/index.js';
 import { configFromObject } from '../src/config/index.js';
-import { killAllNow, spawnTracked, stopAll, stopChild, waitForLine } from './lib/children.js';
+import { cpuOf, killAllNow, spawnTracked, stopAll, stopChild, waitForLine } from './lib/children.js';
 import { BENCH_PASSWORD, BENCH_USER, benchConfig, PORTAL, TARGET } from './lib/config.js';
 import { type LoginStats, startLoginLoad } from './lib/logins.js';
 import { assertLoopbackHost, LOOPBACK } from './lib/loopback.js';
@@ -133,6 +133,9 @@ interface ScenarioResult {
   readonly baselineName?: string;
   readonly baselineRps?: number;
   readonly baselineP99Ms?: number;
+  /** CPU time (user + system, all threads) the process under test spent per request. */
+  readonly cpuUsPerReq?: number;
+  readonly baselineCpuUsPerReq?: number;
   readonly ratio?: number;
   readonly value?: number;
   readonly unit?: string;
@@ -145,15 +148,19 @@ interface ScenarioResult {
 
 const results: ScenarioResult[] = [];
 
-function summary(runs: readonly WrkResult[]) {
+type Measured = WrkResult & { readonly cpuUsPerReq?: number };
+
+function summary(runs: readonly Measured[]) {
+  const cpu = runs.flatMap((r) => (r.cpuUsPerReq === undefined ? [] : [r.cpuUsPerReq]));
   return {
     rps: Math.round(median(runs.map((r) => r.rps))),
     p50Ms: round(median(runs.map((r) => r.p50Ms)), 3),
     p99Ms: round(median(runs.map((r) => r.p99Ms)), 3),
+    ...(cpu.length ? { cpuUsPerReq: round(median(cpu), 1) } : {}),
   };
 }
 
-function errorsNote(label: string, runs: readonly WrkResult[]): string[] {
+function errorsNote(label: string, runs: readonly Measured[]): string[] {
   const bad = runs.reduce((n, r) => n + r.non2xx3xx, 0);
   const sock = runs.reduce((n, r) => n + r.socketErrors, 0);
   const out: string[] = [];
@@ -162,7 +169,12 @@ function errorsNote(label: string, runs: readonly WrkResult[]): string[] {
   return out;
 }
 
-const compactRun = (r: WrkResult) => ({ rps: Math.round(r.rps), p50Ms: r.p50Ms, p99Ms: r.p99Ms });
+const compactRun = (r: Measured) => ({
+  rps: Math.round(r.rps),
+  p50Ms: r.p50Ms,
+  p99Ms: r.p99Ms,
+  ...(r.cpuUsPerReq === undefined ? {} : { cpuUsPerReq: r.cpuUsPerReq }),
+});
 
 // ---------------------------------------------------------------------------------------------- children
 
@@ -226,12 +238,23 @@ async function checkGateway(gw: Gateway): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------- scenarios
 
-async function measure(mode: Mode, url: string, headers: Record<string, string>, durationS = mode.durationS) {
-  return runWrk({ url, headers, durationS, ...WRK });
+/** One wrk run; with `child`, also the CPU time that node child spent per request (less noisy than req/s). */
+async function measure(
+  mode: Mode,
+  url: string,
+  headers: Record<string, string>,
+  child?: ChildProcess,
+  durationS = mode.durationS,
+): Promise<Measured> {
+  const before = child ? await cpuOf(child) : 0;
+  const r = await runWrk({ url, headers, durationS, ...WRK });
+  if (!child) return r;
+  const after = await cpuOf(child);
+  return { ...r, cpuUsPerReq: round((after - before) / Math.max(1, r.requests), 1) };
 }
 
 async function warm(mode: Mode, url: string, headers: Record<string, string>): Promise<void> {
-  await measure(mode, url, headers, mode.warmupS);
+  await measure(mode, url, headers, undefined, mode.warmupS);
 }
 
 async function withLogins(
@@ -256,7 +279,12 @@ async function withLogins(
 }
 
 /** S1, S2, S4 (and S7, which needs the same gateway) against the 1,000-rule gateway. */
-async function mainScenarios(mode: Mode, only: ReadonlySet<string>, baselinePort: number): Promise<void> {
+async function mainScenarios(
+  mode: Mode,
+  only: ReadonlySet<string>,
+  baseline: { child: ChildProcess; port: number },
+): Promise<void> {
+  const baselinePort = baseline.port;
   const needGw = ['S1', 'S2', 'S4', 'S7'].some((s) => only.has(s));
   if (!needGw) return;
   log(`starting gateway: 1,000 rules, ${mode.sessions.toLocaleString('en')} sessions`);
@@ -270,33 +298,33 @@ async function mainScenarios(mode: Mode, only: ReadonlySet<string>, baselinePort
     await warm(mode, base, FORWARD_HEADERS);
     await warm(mode, authzUrl(gw.port), s1Headers);
     if (only.has('S2')) await warm(mode, authzUrl(gw.port), FORWARD_HEADERS);
-    const baseline: WrkResult[] = [];
-    const s1: WrkResult[] = [];
-    const s2: WrkResult[] = [];
-    const s4: WrkResult[] = [];
+    const base0: Measured[] = [];
+    const s1: Measured[] = [];
+    const s2: Measured[] = [];
+    const s4: Measured[] = [];
     const logins: LoginStats[] = [];
     for (let r = 0; r < mode.runs; r++) {
       log(
         `round ${r + 1}/${mode.runs}: baseline, S1${only.has('S2') ? ', S2' : ''}${only.has('S4') ? ', S4' : ''}`,
       );
-      baseline.push(await measure(mode, base, FORWARD_HEADERS));
-      s1.push(await measure(mode, authzUrl(gw.port), s1Headers));
-      if (only.has('S2')) s2.push(await measure(mode, authzUrl(gw.port), FORWARD_HEADERS));
+      base0.push(await measure(mode, base, FORWARD_HEADERS, baseline.child));
+      s1.push(await measure(mode, authzUrl(gw.port), s1Headers, gw.child));
+      if (only.has('S2')) s2.push(await measure(mode, authzUrl(gw.port), FORWARD_HEADERS, gw.child));
       if (only.has('S4')) {
-        const x = await withLogins(gw, () => measure(mode, authzUrl(gw.port), s1Headers));
+        const x = await withLogins(gw, () => measure(mode, authzUrl(gw.port), s1Headers, gw.child));
         s4.push(x.wrk);
         logins.push(x.logins);
       }
     }
-    const b = summary(baseline);
+    const b = summary(base0);
     results.push({
       id: 'S0',
       name: 'baseline: bare node:http, 200 + fixed header',
       ...b,
       target: 'reference',
       met: null,
-      runs: baseline.map(compactRun),
-      notes: errorsNote('baseline', baseline),
+      runs: base0.map(compactRun),
+      notes: errorsNote('baseline', base0),
     });
     const a = summary(s1);
     const s1Ratio = round(a.rps / b.rps, 3);
@@ -307,6 +335,7 @@ async function mainScenarios(mode: Mode, only: ReadonlySet<string>, baselinePort
         ...a,
         baselineName: 'S0',
         baselineRps: b.rps,
+        baselineCpuUsPerReq: b.cpuUsPerReq,
         ratio: s1Ratio,
         target: '≥ 0.85× baseline req/s; p99 ≤ 2 ms',
         met: s1Ratio >= 0.85 && a.p99Ms <= 2,
@@ -323,6 +352,7 @@ async function mainScenarios(mode: Mode, only: ReadonlySet<string>, baselinePort
         ...c,
         baselineName: 'S0',
         baselineRps: b.rps,
+        baselineCpuUsPerReq: b.cpuUsPerReq,
         ratio,
         target: '≥ 0.85× baseline req/s',
         met: ratio >= 0.85,
@@ -387,15 +417,17 @@ async function proxyScenarios(mode: Mode, gw: Gateway, upstreamPort: number): Pr
             `S7 ${name}: expected the upstream's 200 through auth, got ${authed.status} ${authed.body}`,
           );
         }
-        const anon = await httpRequest(proxy.authPort, TARGET.uri, { headers: { Host: TARGET.host } });
+        const anon = await httpRequest(proxy.authPort, TARGET.uri, {
+          headers: { Host: TARGET.host, Accept: FORWARD_HEADERS['Accept']! },
+        });
         if (anon.status !== 302)
           throw new Error(`S7 ${name}: expected 302 without a cookie, got ${anon.status}`);
         const plainUrl = `http://${LOOPBACK}:${proxy.plainPort}${TARGET.uri}`;
         const authUrl = `http://${LOOPBACK}:${proxy.authPort}${TARGET.uri}`;
         await warm(mode, plainUrl, headers);
         await warm(mode, authUrl, headers);
-        const plain: WrkResult[] = [];
-        const auth: WrkResult[] = [];
+        const plain: Measured[] = [];
+        const auth: Measured[] = [];
         for (let r = 0; r < mode.runs; r++) {
           plain.push(await measure(mode, plainUrl, headers));
           auth.push(await measure(mode, authUrl, headers));
@@ -437,12 +469,12 @@ async function ruleScaling(mode: Mode): Promise<void> {
     const hl = { ...FORWARD_HEADERS, Cookie: large.cookie };
     await warm(mode, authzUrl(small.port), hs);
     await warm(mode, authzUrl(large.port), hl);
-    const s: WrkResult[] = [];
-    const l: WrkResult[] = [];
+    const s: Measured[] = [];
+    const l: Measured[] = [];
     for (let r = 0; r < mode.runs; r++) {
       log(`round ${r + 1}/${mode.runs}: S1 with 10 rules, with 10,000 rules`);
-      s.push(await measure(mode, authzUrl(small.port), hs));
-      l.push(await measure(mode, authzUrl(large.port), hl));
+      s.push(await measure(mode, authzUrl(small.port), hs, small.child));
+      l.push(await measure(mode, authzUrl(large.port), hl, large.child));
     }
     const a = summary(s);
     const b = summary(l);
@@ -453,6 +485,7 @@ async function ruleScaling(mode: Mode): Promise<void> {
       ...b,
       baselineName: 'S1 with 10 rules',
       baselineRps: a.rps,
+      baselineCpuUsPerReq: a.cpuUsPerReq,
       baselineP99Ms: a.p99Ms,
       ratio,
       target: '≥ 0.8× S1 with 10 rules',
@@ -539,10 +572,12 @@ async function profileS1(mode: Mode): Promise<void> {
   const headers = { ...FORWARD_HEADERS, Cookie: gw.cookie };
   await warm(mode, authzUrl(gw.port), headers);
   const fromUs = monotonicUs();
-  const w = await measure(mode, authzUrl(gw.port), headers, Math.max(10, mode.durationS));
+  const w = await measure(mode, authzUrl(gw.port), headers, undefined, Math.max(10, mode.durationS));
   const toUs = monotonicUs();
   await stopChild(gw.child, 15_000);
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // One profile per thread; the main thread's is CPU.<date>.<time>.<pid>.0.<n>.cpuprofile.
+  const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  const file = profiles.find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? profiles[0];
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
   const s = summarizeProfile(join(dir, file), 30, { fromUs, toUs });
   console.log(
@@ -584,14 +619,29 @@ function fmt(v: number | undefined, digits = 0): string {
 }
 
 function printTable(rows: readonly ScenarioResult[]): void {
-  const head = ['id', 'req/s', 'p50 ms', 'p99 ms', 'vs', 'base req/s', 'ratio', 'value', 'target', 'met'];
+  const head = [
+    'id',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'cpu µs/req',
+    'vs',
+    'base req/s',
+    'base cpu',
+    'ratio',
+    'value',
+    'target',
+    'met',
+  ];
   const body = rows.map((r) => [
     r.id,
     fmt(r.rps),
     fmt(r.p50Ms, 2),
     fmt(r.p99Ms, 2),
+    fmt(r.cpuUsPerReq, 1),
     r.baselineName ?? '',
     fmt(r.baselineRps),
+    fmt(r.baselineCpuUsPerReq, 1),
     fmt(r.ratio, 2),
     r.value !== undefined ? `${r.value} ${r.unit ?? ''}` : '',
     r.target,
@@ -631,7 +681,7 @@ async function main(): Promise<void> {
   );
   const baseline = await startBaseline();
   try {
-    await mainScenarios(mode, args.only, baseline.port);
+    await mainScenarios(mode, args.only, baseline);
   } finally {
     await stopChild(baseline.child);
   }

@@ -98,7 +98,12 @@ export function benchConfig(o: BenchConfigOptions): Record<string, unknown> {
   return {
     server: { address: `tcp://127.0.0.1:${o.port}/` },
     log: o.logFile
-      ? { level: o.logLevel ?? 'info', format: 'json', file_path: join(o.dir, 'portcullis.log'), keep_stdout: false }
+      ? {
+          level: o.logLevel ?? 'info',
+          format: 'json',
+          file_path: join(o.dir, 'portcullis.log'),
+          keep_stdout: false,
+        }
       : { level: o.logLevel ?? 'info', format: 'json' },
     identity_validation: {
       reset_password: { jwt_secret: 'bench_jwt_secret_that_is_long_enough_0123456789' },

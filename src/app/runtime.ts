@@ -106,7 +106,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       users.close();
       await sessionStore.close();
       await storage.close();
-      logger.flush();
+      // Asynchronous log destinations must reach the disk before the caller (or the process) moves on.
+      await new Promise<void>((r) => logger.flush(() => r()));
     },
   };
 }

@@ -43,11 +43,13 @@ export class Regulator {
     return this.#d.config.maxRetries > 0;
   }
 
-  /** IP ban first, then user ban (Authelia's order). */
+  /**
+   * IP ban first, then user ban (Authelia's order). Both kinds are honoured whatever `modes` says: modes decide
+   * which bans regulation creates, but a ban added by detection or by an admin must hold everywhere.
+   */
   async check(username: string, ip: string): Promise<BanCheck> {
     const now = this.#d.clock.now();
     for (const scope of ['ip', 'user'] as const) {
-      if (!this.#d.config.modes.includes(scope)) continue;
       const ban = await this.#d.bans.active(scope, scope === 'ip' ? ip : username, now);
       if (ban) return { banned: true, until: new Date(ban.expiresAt), scope };
     }

@@ -102,12 +102,18 @@ describe('portal in a browser, behind Caddy', { timeout: 120_000 }, () => {
     await page.keyboard.press('Enter');
     await page.getByText('You have not registered a security key yet.').waitFor();
 
+    // Signing out keeps the target (as Authelia's portal does): the app is safe, so the browser goes back to
+    // it and, with no session any more, lands on the sign-in page for it.
     await page.getByRole('button', { name: 'Not you? Sign out' }).click();
-    await page.getByRole('heading', { name: 'You’re signed out' }).waitFor();
-    await screenshots(page, 'signed-out');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('rd'), `${stack.appUrl}secure/`);
     const again = await page.goto(`${stack.appUrl}secure/`);
     assert.equal(again?.status(), 200);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // Without a target, signing out shows the signed-out page.
+    await page.goto(`${stack.portalUrl}logout`);
+    await page.getByRole('heading', { name: 'You’re signed out' }).waitFor();
+    await screenshots(page, 'signed-out');
     await context.close();
   });
 

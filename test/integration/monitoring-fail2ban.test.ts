@@ -4,9 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { startHarness } from '../harness/gateway.js';
 import { request } from '../harness/http.js';
 
@@ -25,7 +26,11 @@ function firstFactor(port: number, ip: string, username: string, password: strin
 }
 
 test('fail2ban-regex matches Portcullis failed logins and not successes', async () => {
+  // Our own temp dir: the harness deletes the one it makes on stop, and we read the log after that.
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-f2b-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
   const h = await startHarness({
+    dir,
     modify: (cfg, dir) => {
       cfg['log'] = { level: 'info', format: 'json', file_path: join(dir, 'portcullis.log') };
       cfg['regulation'] = { max_retries: 0 };
