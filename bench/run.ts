@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword } from '../src/authn/index.js';
 import { configFromObject } from '../src/config/index.js';
+import { type Build, buildTree } from './lib/build.js';
 import { cpuOf, killAllNow, spawnTracked, stopAll, stopChild, waitForLine } from './lib/children.js';
 import { BENCH_PASSWORD, BENCH_USER, benchConfig, PORTAL, TARGET } from './lib/config.js';
 import { type LoginStats, startLoginLoad } from './lib/logins.js';
@@ -22,7 +23,7 @@ import { assertLoopbackHost, LOOPBACK } from './lib/loopback.js';
 import { httpRequest } from './lib/net.js';
 import { monotonicUs, summarizeProfile } from './lib/profile.js';
 import { caddyPath, nginxPath, type RunningProxy, startCaddy, startNginx } from './lib/proxies.js';
-import { buildCli, measureStartup } from './lib/startup.js';
+import { measureStartup } from './lib/startup.js';
 import { median, round } from './lib/stats.js';
 import { runWrk, type WrkResult, wrkAvailable } from './lib/wrk.js';
 
@@ -185,8 +186,12 @@ interface Gateway {
   readonly sessionsMs: number;
 }
 
+/** The compiled tree the children run from (set up first thing in main). */
+let build: Build | undefined;
+
 function nodeChild(script: string, args: readonly string[], nodeFlags: readonly string[] = []): ChildProcess {
-  return spawnTracked(process.execPath, [...nodeFlags, '--import', 'tsx', join(BENCH_DIR, script), ...args], {
+  if (!build) throw new Error('the bench tree is not built');
+  return spawnTracked(process.execPath, [...nodeFlags, build.js(`bench/${script}`), ...args], {
     cwd: REPO,
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, BENCH_HOST: LOOPBACK },
@@ -535,8 +540,7 @@ async function memoryScenarios(mode: Mode): Promise<void> {
 async function startupScenario(mode: Mode, digest: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-start-'));
   try {
-    log('S6: transpiling src/ for a production-like start');
-    const cli = await buildCli(REPO, join(dir, 'build'));
+    const cli = build!.js('src/cli/main.ts');
     const times: number[] = [];
     for (let i = 0; i < mode.startupRuns; i++) {
       const r = await measureStartup({
@@ -669,6 +673,9 @@ async function main(): Promise<void> {
   }, mode.deadlineS * 1000);
   deadline.unref();
   const t0 = performance.now();
+  const buildDir = mkdtempSync(join(tmpdir(), 'portcullis-bench-build-'));
+  process.once('exit', () => rmSync(buildDir, { recursive: true, force: true }));
+  build = await buildTree(REPO, buildDir);
 
   if (args.profile) {
     await profileS1(mode);

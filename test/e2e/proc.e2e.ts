@@ -69,6 +69,16 @@ describe('e2e plumbing', () => {
     await assert.rejects(request(p.port, { path: '/' }), /ECONNREFUSED/);
   });
 
+  it('fails under CI when a proxy is missing, and only skips elsewhere', () => {
+    assert.throws(
+      () => requireBinary('caddy', ['/nonexistent'], true),
+      /caddy is not installed: run scripts\/test-deps\.sh/,
+    );
+    assert.deepEqual(requireBinary('nginx', ['/nonexistent'], false), {
+      skip: 'nginx is not installed: run scripts/test-deps.sh (apt-get install nginx) to run the end-to-end suite',
+    });
+  });
+
   it('reports a broken configuration with the proxy own words', {
     skip: 'skip' in nginx && nginx.skip,
   }, async () => {

@@ -30,10 +30,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The binary's path, or undefined when it is not installed (nginx lives in /usr/sbin, often not on PATH). */
-export function findBinary(name: 'caddy' | 'nginx'): string | undefined {
-  for (const dir of (process.env['PATH'] ?? '').split(':').concat(['/usr/sbin', '/usr/bin'])) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
+/** Where the proxies are looked for: PATH, plus the sbin/bin directories Debian installs them to (nginx is in /usr/sbin, often not on PATH). */
+export function binaryDirs(): string[] {
+  return [...(process.env['PATH'] ?? '').split(':').filter(Boolean), '/usr/sbin', '/usr/bin'];
+}
+
+/** The binary's path, or undefined when it is not installed. */
+export function findBinary(name: string, dirs: readonly string[] = binaryDirs()): string | undefined {
+  for (const dir of dirs) {
+    if (existsSync(join(dir, name))) return join(dir, name);
   }
   return undefined;
 }
@@ -42,11 +47,15 @@ export function findBinary(name: 'caddy' | 'nginx'): string | undefined {
  * Which binary to use, or why the suite cannot run. Under CI a missing proxy is a failure (scripts/test-deps.sh
  * installs both), elsewhere the suite is skipped with the same message.
  */
-export function requireBinary(name: 'caddy' | 'nginx'): { path: string } | { skip: string } {
-  const path = findBinary(name);
+export function requireBinary(
+  name: string,
+  dirs: readonly string[] = binaryDirs(),
+  ci = process.env['CI'] === 'true' || process.env['CI'] === '1',
+): { path: string } | { skip: string } {
+  const path = findBinary(name, dirs);
   if (path) return { path };
   const msg = `${name} is not installed: run scripts/test-deps.sh (apt-get install ${name}) to run the end-to-end suite`;
-  if (process.env['CI']) throw new Error(msg);
+  if (ci) throw new Error(msg);
   return { skip: msg };
 }
 

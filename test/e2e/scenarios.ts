@@ -130,8 +130,11 @@ export function proxySuite(spec: ProxySpec): void {
     });
     after(() => s?.stop());
 
-    const via = (host: string, path: string, headers: Record<string, string> = {}, method = 'GET') =>
-      request(s.proxy.port, { method, path, headers: { host, ...BROWSER, ...headers } });
+    let sentToApps = 0;
+    const via = (host: string, path: string, headers: Record<string, string> = {}, method = 'GET') => {
+      sentToApps++;
+      return request(s.proxy.port, { method, path, headers: { host, ...BROWSER, ...headers } });
+    };
 
     /** Logs in through the proxy's portal site when the config has one, else straight at Portcullis. */
     async function logIn(username: string, password: string, extra: Record<string, unknown> = {}) {
@@ -276,6 +279,18 @@ export function proxySuite(spec: ProxySpec): void {
         assert.deepEqual(reached, [], path);
       }
       fromUpstream(await via('dev.example.com', '/public', { cookie: bob }));
+    });
+
+    it('asked the gateway once per request, always with a well-described https target, no error (runs last)', () => {
+      const events = s.gateway.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+      const decisions = events.filter((e) => e['event'] === 'authz.decision');
+      assert.equal(decisions.length, sentToApps);
+      for (const d of decisions) {
+        assert.notEqual(d['outcome'], 'bad-request', JSON.stringify(d));
+        assert.match(String(d['url']), /^https:\/\/[a-z]+\.example\.com\//, JSON.stringify(d));
+      }
+      const errors = events.filter((e) => e['level'] === 'error' || e['level'] === 'fatal');
+      assert.deepEqual(errors, []);
     });
   });
 }
