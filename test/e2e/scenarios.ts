@@ -127,6 +127,7 @@ export function proxySuite(spec: ProxySpec): void {
       john = (await logIn('john', 'john-password')).cookie;
       harry = (await logIn('harry', 'harry-password')).cookie;
       bob = (await logIn('bob', 'bob-password')).cookie;
+      assert.ok(john && harry && bob, 'the test users could not log in');
     });
     after(() => s?.stop());
 
