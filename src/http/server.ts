@@ -2,12 +2,14 @@
  * The gateway's node:http server: a small exact-match router (the hot path cannot afford a framework,
  * see docs/decisions/0003), the server's sub-path, and one catch that fails closed.
  */
+
 import {
   createServer as createHttpServer,
   type IncomingMessage,
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Authorizer, PortalFlows } from '../app/index.js';
 import type { AuthzEndpoint, SessionCookieConfig } from '../config/index.js';
 import { isPortcullisError, type Logger, publishRequestEvent } from '../core/index.js';
@@ -29,7 +31,8 @@ export interface GatewayDeps {
   readonly secondFactorEnabled: () => boolean;
   readonly hasTotp: (username: string) => Promise<boolean>;
   readonly logger: Logger;
-  readonly tls: boolean;
+  /** PEM material when the listener itself terminates TLS (`server.tls`); client CAs turn on mTLS. */
+  readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] } | undefined;
   readonly maxHeaderSize: number;
   /** The built login portal (index.html for its routes, /assets/*); absent = API only. */
   readonly portal?: PortalStatic;
@@ -55,7 +58,7 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     cookieForHost: deps.cookieForHost,
     trusted,
     logger: deps.logger,
-    tls: deps.tls,
+    tls: deps.tls !== undefined,
   };
   const exact = new Map<string, { fn: AuthzFn; anyMethod: boolean }>();
   const prefixed: { route: string; fn: AuthzFn }[] = [];
@@ -117,7 +120,7 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     return sendText(res, 404, '404 Not Found');
   }
 
-  const server = createHttpServer({ maxHeaderSize: deps.maxHeaderSize }, (req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     res.once('finish', () =>
       publishRequestEvent({
@@ -143,7 +146,20 @@ export function createGatewayServer(deps: GatewayDeps): Server {
         });
       }
     });
-  });
+  };
+  const server: Server = deps.tls
+    ? createHttpsServer(
+        {
+          maxHeaderSize: deps.maxHeaderSize,
+          key: deps.tls.key,
+          cert: deps.tls.cert,
+          ...(deps.tls.ca.length
+            ? { ca: [...deps.tls.ca], requestCert: true, rejectUnauthorized: true }
+            : {}),
+        },
+        handler,
+      )
+    : createHttpServer({ maxHeaderSize: deps.maxHeaderSize }, handler);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;

@@ -1,8 +1,9 @@
 /** `portcullis serve`: config → runtime → listening gateway; refuses to start on any config error. */
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRuntime, type Runtime } from '../../app/index.js';
 import { formatIssues, loadConfigOrThrow } from '../../config/index.js';
-import { ConfigError, isPortcullisError } from '../../core/index.js';
+import { ConfigError, isPortcullisError, PortcullisError } from '../../core/index.js';
 import { createGatewayServer, createPortalStatic } from '../../http/index.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -11,6 +12,26 @@ export interface Started {
   readonly server: Server;
   readonly url: string;
   stop(): Promise<void>;
+}
+
+/** Reads `server.tls` PEM files; an unreadable file stops the start with its path named. */
+function readTls(t: Runtime['config']['server']['tls']) {
+  if (!t.key && !t.certificate) return undefined;
+  const read = (path: string, what: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new PortcullisError(
+        'ERR_CONFIG_UNREADABLE',
+        `cannot read ${what} '${path}': ${(e as Error).message}`,
+      );
+    }
+  };
+  return {
+    key: read(t.key, 'server.tls.key'),
+    cert: read(t.certificate, 'server.tls.certificate'),
+    ca: t.clientCertificates.map((c) => read(c, 'server.tls.client_certificates')),
+  };
 }
 
 /** Starts the gateway in this process (also used by the demo and the test harness). */
@@ -30,7 +51,7 @@ export async function startGateway(
     secondFactorEnabled: () => runtime.acl.isSecondFactorEnabled,
     hasTotp: runtime.hasTotp,
     logger: runtime.logger,
-    tls: false,
+    tls: readTls(config.server.tls),
     maxHeaderSize: Math.max(16 * 1024, config.server.buffers.read),
     portal: createPortalStatic({
       config,
@@ -48,7 +69,7 @@ export async function startGateway(
   const url =
     typeof a === 'string' || a === null
       ? String(a)
-      : `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}${addr.path}`;
+      : `${config.server.tls.certificate ? 'https' : 'http'}://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}${addr.path}`;
   return {
     runtime,
     server,
