@@ -5,7 +5,7 @@
  *   npm run bench                 full: median of 3 runs per scenario, 10 s each (~10 min)
  *   npm run bench -- --quick      one 4 s run per scenario, 100k sessions (< 2 min)
  *   npm run bench -- --only S1,S3 a subset
- *   npm run bench -- --profile    S1 under node --cpu-prof, then the top self-time functions
+ *   npm run bench -- --profile    S1 and S2 under node --cpu-prof, then the top self-time functions
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -83,6 +83,8 @@ interface Mode {
   readonly warmupS: number;
   readonly runs: number;
   readonly sessions: number;
+  /** Live sessions in S3's two gateways (the ratio compares rule counts; quick mode saves their start-up). */
+  readonly ruleScalingSessions: number;
   readonly memoryCounts: readonly number[];
   readonly startupRuns: number;
   /** Hard stop for the whole run: everything is killed and the bench exits non-zero. */
@@ -95,6 +97,7 @@ const QUICK: Mode = {
   warmupS: 1,
   runs: 1,
   sessions: 100_000,
+  ruleScalingSessions: 10_000,
   memoryCounts: [100_000],
   startupRuns: 3,
   deadlineS: 240,
@@ -105,6 +108,7 @@ const FULL: Mode = {
   warmupS: 3,
   runs: 3,
   sessions: 100_000,
+  ruleScalingSessions: 100_000,
   memoryCounts: [100_000, 1_000_000],
   startupRuns: 5,
   deadlineS: 45 * 60,
@@ -462,11 +466,9 @@ async function proxyScenarios(mode: Mode, gw: Gateway, upstreamPort: number): Pr
 }
 
 async function ruleScaling(mode: Mode): Promise<void> {
-  log(`S3: starting gateways with 10 and 10,000 rules (${mode.sessions.toLocaleString('en')} sessions each)`);
-  const [small, large] = await Promise.all([
-    startGateway(10, mode.sessions),
-    startGateway(10_000, mode.sessions),
-  ]);
+  const n = mode.ruleScalingSessions;
+  log(`S3: starting gateways with 10 and 10,000 rules (${n.toLocaleString('en')} sessions each)`);
+  const [small, large] = await Promise.all([startGateway(10, n), startGateway(10_000, n)]);
   try {
     await checkGateway(small);
     await checkGateway(large);
@@ -567,32 +569,46 @@ async function startupScenario(mode: Mode, digest: string): Promise<void> {
   }
 }
 
-async function profileS1(mode: Mode): Promise<void> {
+/**
+ * S1 then S2 against one gateway started under node --cpu-prof; each summary covers only its own load window
+ * (sample timestamps share the monotonic clock), so start-up and warm-up are left out.
+ */
+async function profileScenarios(mode: Mode): Promise<void> {
   const dir = join(tmpdir(), `portcullis-bench-profile-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  log(`profiling S1 (--cpu-prof into ${dir})`);
+  log(`profiling S1 and S2 (--cpu-prof into ${dir})`);
   const gw = await startGateway(1000, mode.sessions, ['--cpu-prof', '--cpu-prof-dir', dir]);
   await checkGateway(gw);
-  const headers = { ...FORWARD_HEADERS, Cookie: gw.cookie };
-  await warm(mode, authzUrl(gw.port), headers);
-  const fromUs = monotonicUs();
-  const w = await measure(mode, authzUrl(gw.port), headers, undefined, Math.max(10, mode.durationS));
-  const toUs = monotonicUs();
+  const windows: { id: string; fromUs: number; toUs: number; w: Measured }[] = [];
+  for (const [id, headers] of [
+    ['S1', { ...FORWARD_HEADERS, Cookie: gw.cookie }],
+    ['S2', FORWARD_HEADERS],
+  ] as const) {
+    await warm(mode, authzUrl(gw.port), headers);
+    const fromUs = monotonicUs();
+    const w = await measure(mode, authzUrl(gw.port), headers, gw.child, Math.max(10, mode.durationS));
+    windows.push({ id, fromUs, toUs: monotonicUs(), w });
+  }
   await stopChild(gw.child, 15_000);
   // One profile per thread; the main thread's is CPU.<date>.<time>.<pid>.0.<n>.cpuprofile.
   const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   const file = profiles.find((f) => /\.0\.\d+\.cpuprofile$/.test(f)) ?? profiles[0];
   if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  const s = summarizeProfile(join(dir, file), 30, { fromUs, toUs });
-  console.log(
-    `\nS1 under the profiler: ${Math.round(w.rps)} req/s, p99 ${w.p99Ms} ms (profiling slows it down)`,
-  );
-  console.log(`profile: ${join(dir, file)}\nmeasured window: busy ${s.busyMs} ms, idle ${s.idleMs} ms\n`);
-  console.log('self time by area:');
-  for (const a of s.areas) console.log(`  ${a.pct.toFixed(1).padStart(5)} %  ${a.area}`);
-  console.log('\ntop self-time functions:');
-  for (const t of s.top) console.log(`  ${t.pct.toFixed(1).padStart(5)} %  ${t.name}  ${t.where}`);
-  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify({ wrk: compactRun(w), ...s }, null, 2)}\n`);
+  console.log(`\nprofile: ${join(dir, file)}`);
+  const out: Record<string, unknown> = {};
+  for (const { id, fromUs, toUs, w } of windows) {
+    const s = summarizeProfile(join(dir, file), 30, { fromUs, toUs });
+    out[id] = { wrk: compactRun(w), ...s };
+    console.log(
+      `\n${id} under the profiler: ${Math.round(w.rps)} req/s, p99 ${w.p99Ms} ms, ${w.cpuUsPerReq} µs CPU/request` +
+        ` (the profiler slows it down); window busy ${s.busyMs} ms, idle ${s.idleMs} ms`,
+    );
+    console.log('self time by area:');
+    for (const a of s.areas) console.log(`  ${a.pct.toFixed(1).padStart(5)} %  ${a.area}`);
+    console.log('top self-time functions:');
+    for (const t of s.top) console.log(`  ${t.pct.toFixed(1).padStart(5)} %  ${t.name}  ${t.where}`);
+  }
+  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(out, null, 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------- output
@@ -668,6 +684,7 @@ async function main(): Promise<void> {
   if (!wrkAvailable())
     throw new Error('wrk is not installed: run scripts/bench-deps.sh (Debian package `wrk`)');
   const deadline = setTimeout(() => {
+    interrupted = true;
     log(`deadline of ${mode.deadlineS} s passed: stopping every process`);
     void stopAll().finally(() => process.exit(2));
   }, mode.deadlineS * 1000);
@@ -678,7 +695,7 @@ async function main(): Promise<void> {
   build = await buildTree(REPO, buildDir);
 
   if (args.profile) {
-    await profileS1(mode);
+    await profileScenarios(mode);
     return;
   }
 
@@ -718,9 +735,11 @@ async function main(): Promise<void> {
   console.log(`\n${mode.name} run: ${report.wallClockS} s; results in ${args.out}`);
 }
 
+let interrupted = false;
 process.on('exit', killAllNow);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
+    interrupted = true;
     log(`${sig}: stopping every process the bench started`);
     void stopAll().finally(() => process.exit(130));
   });
@@ -728,6 +747,8 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
   () => stopAll(),
   (err: unknown) => {
+    // Killed children make the step in progress fail; after Ctrl-C that is expected, not news.
+    if (interrupted) return;
     console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
     return stopAll().finally(() => process.exit(1));
   },

@@ -1,6 +1,14 @@
 /** Public API of app: the runtime (composition root) and the flows the http layer renders. */
 
 export {
+  currentVersion,
+  type Migration,
+  migrateDown,
+  migrateUp,
+  migrationHistory,
+} from '../storage/migrate.js';
+export { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
+export {
   type Authorizer,
   type AuthzRequest,
   type AuthzResult,
@@ -19,4 +27,4 @@ export {
 } from './monitoring.js';
 export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
-export { openStorage } from './storage.js';
+export { openSqlClient, openStorage } from './storage.js';

@@ -81,7 +81,7 @@ export class Regulator {
       let failures = 0;
       for (const r of recent) {
         if (r.successful) break;
-        if (!r.banned) failures++;
+        failures++;
       }
       if (failures >= maxRetries) {
         const newest = recent[0]?.time ?? now;

@@ -55,13 +55,8 @@ export async function migrationHistory(sql: SqlClient): Promise<AppliedMigration
   return rows.map((r) => ({ version: Number(r.version), name: r.name, appliedAt: Number(r.applied_at) }));
 }
 
-/** Applies every pending migration up to `target` (default: the newest known). Returns the versions applied. */
-export async function migrateUp(
-  sql: SqlClient,
-  migrations: readonly Migration[],
-  target = migrations.at(-1)?.version ?? 0,
-  now = Date.now(),
-): Promise<number[]> {
+/** The current version, refused when a newer release migrated past the newest migration we know. */
+async function knownVersion(sql: SqlClient, migrations: readonly Migration[]): Promise<number> {
   const current = await currentVersion(sql);
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
@@ -70,6 +65,17 @@ export async function migrateUp(
       `the database schema is version ${current} but this Portcullis knows only up to ${newest}: it was used by a newer release; upgrade Portcullis or restore a backup`,
     );
   }
+  return current;
+}
+
+/** Applies every pending migration up to `target` (default: the newest known). Returns the versions applied. */
+export async function migrateUp(
+  sql: SqlClient,
+  migrations: readonly Migration[],
+  target = migrations.at(-1)?.version ?? 0,
+  now = Date.now(),
+): Promise<number[]> {
+  const current = await knownVersion(sql, migrations);
   const applied: number[] = [];
   for (const m of migrations) {
     if (m.version <= current || m.version > target) continue;
@@ -104,7 +110,8 @@ export async function migrateDown(
 ): Promise<number[]> {
   if (!Number.isInteger(target) || target < 0)
     throw new PortcullisError('ERR_CLI_USAGE', 'the target version must be 0 or more');
-  const current = await currentVersion(sql);
+  // Reverting ours underneath an unknown newer migration would leave its schema half-broken.
+  const current = await knownVersion(sql, migrations);
   const reverted: number[] = [];
   for (const m of [...migrations].reverse()) {
     if (m.version > current || m.version <= target) continue;

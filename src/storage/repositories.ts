@@ -15,10 +15,11 @@ import type {
 const n = (v: unknown) => Number(v);
 
 export function createAttemptStore(sql: SqlClient): AttemptStore {
+  // Refused (banned) attempts are left out: inside the LIMIT they would push real failures out of the count.
   const recent = async (column: 'username' | 'remote_ip', value: string, since: number, limit: number) => {
     const rows = await sql.all<Record<string, unknown>>(
       `SELECT time, successful, banned, username, auth_type, remote_ip, request_uri, request_method FROM authentication_logs
-       WHERE ${column} = ? AND time >= ? AND auth_type = '1FA' ORDER BY time DESC, id DESC LIMIT ?`,
+       WHERE ${column} = ? AND time >= ? AND auth_type = '1FA' AND banned = 0 ORDER BY time DESC, id DESC LIMIT ?`,
       [value, since, limit],
     );
     return rows.map(
@@ -112,23 +113,30 @@ export function createBanStore(sql: SqlClient, clock: { now(): number }): BanSto
 }
 
 export function createTotpStore(sql: SqlClient, cipher: Cipher): TotpStore {
+  const COLUMNS = 'username, issuer, algorithm, digits, period, secret, created_at, last_used_at';
+  const toRecord = (r: Record<string, unknown>): TotpRecord => ({
+    username: String(r['username']),
+    issuer: String(r['issuer']),
+    algorithm: String(r['algorithm']) as TotpRecord['algorithm'],
+    digits: n(r['digits']),
+    period: n(r['period']),
+    secret: cipher.decrypt(r['secret'] as Buffer),
+    createdAt: n(r['created_at']),
+    lastUsedAt: r['last_used_at'] === null ? undefined : n(r['last_used_at']),
+  });
   return {
     async get(username) {
       const r = await sql.get<Record<string, unknown>>(
-        'SELECT username, issuer, algorithm, digits, period, secret, created_at, last_used_at FROM totp_configurations WHERE username = ?',
+        `SELECT ${COLUMNS} FROM totp_configurations WHERE username = ?`,
         [username],
       );
-      if (!r) return undefined;
-      return {
-        username: String(r['username']),
-        issuer: String(r['issuer']),
-        algorithm: String(r['algorithm']) as TotpRecord['algorithm'],
-        digits: n(r['digits']),
-        period: n(r['period']),
-        secret: cipher.decrypt(r['secret'] as Buffer),
-        createdAt: n(r['created_at']),
-        lastUsedAt: r['last_used_at'] === null ? undefined : n(r['last_used_at']),
-      };
+      return r ? toRecord(r) : undefined;
+    },
+    async list() {
+      const rows = await sql.all<Record<string, unknown>>(
+        `SELECT ${COLUMNS} FROM totp_configurations ORDER BY username`,
+      );
+      return rows.map(toRecord);
     },
     async save(t) {
       await sql.transaction(async (tx) => {

@@ -74,9 +74,9 @@ export interface AuthAttempt {
 
 export interface AttemptStore {
   append(a: AuthAttempt): Promise<void>;
-  /** 1FA attempts of `username` since `since`, newest first. */
+  /** 1FA attempts of `username` since `since` that were not refused by a ban, newest first. */
   recentForUser(username: string, since: number, limit: number): Promise<AuthAttempt[]>;
-  /** 1FA attempts from `ip` since `since`, newest first. */
+  /** 1FA attempts from `ip` since `since` that were not refused by a ban, newest first. */
   recentForIp(ip: string, since: number, limit: number): Promise<AuthAttempt[]>;
 }
 
@@ -114,6 +114,8 @@ export interface TotpRecord {
 
 export interface TotpStore {
   get(username: string): Promise<TotpRecord | undefined>;
+  /** Every stored configuration, by username (for the CLI's export). */
+  list(): Promise<TotpRecord[]>;
   save(r: TotpRecord): Promise<void>;
   delete(username: string): Promise<boolean>;
   /** Records that `step` was used; false when it was already used (atomic via a unique index). */

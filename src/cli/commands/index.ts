@@ -7,6 +7,7 @@ import { defineConfigCommands } from './config.js';
 import { defineCryptoCommands } from './crypto.js';
 import { defineDemo } from './demo.js';
 import { defineServe } from './serve.js';
+import { defineStorageCommands } from './storage.js';
 
 export function defineCommands(program: Command): void {
   defineServe(program);
@@ -16,4 +17,5 @@ export function defineCommands(program: Command): void {
   defineDemo(program);
   defineAuditCommands(program);
   defineBanCommands(program);
+  defineStorageCommands(program);
 }

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { StorageConfig } from '../config/index.js';
+import { isPortcullisError, ManualClock } from '../core/index.js';
+import { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
+import { openStorage } from './storage.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'portcullis-app-storage-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const KEY = 'an_encryption_key_that_is_long_enough_0123456789';
+
+const cfg = (path: string, encryptionKey = KEY): StorageConfig => ({
+  encryptionKey,
+  local: { path },
+  postgres: undefined,
+  mysql: undefined,
+});
+
+test('a database opens again with the same key, already migrated, and keeps its data', async () => {
+  const path = join(dir, `db-${n++}.sqlite3`);
+  const clock = new ManualClock();
+  const first = await openStorage(cfg(path), { clock });
+  await first.bans.ban('ip', '192.0.2.7', clock.now() + 60_000, 'test');
+  await first.close();
+
+  const second = await openStorage(cfg(path), { clock });
+  assert.equal((await second.bans.active('ip', '192.0.2.7'))?.reason, 'test');
+  const rows = await second.sql.all<{ version: number }>('SELECT version FROM migrations ORDER BY version');
+  assert.deepEqual(
+    rows.map((r) => r.version),
+    SQLITE_MIGRATIONS.map((m) => m.version),
+  );
+  await second.close();
+});
+
+test('a different key refuses to open, with a message that says what to do', async () => {
+  const path = join(dir, `db-${n++}.sqlite3`);
+  await (await openStorage(cfg(path))).close();
+  await assert.rejects(openStorage(cfg(path, 'a_different_key_that_is_long_enough_987654')), (e) => {
+    assert.ok(isPortcullisError(e));
+    assert.equal(e.code, 'ERR_STORAGE_ENCRYPTION_KEY');
+    assert.match(e.message, /storage encryption key does not match/);
+    assert.match(e.message, /set storage\.encryption_key back to the original value/);
+    return true;
+  });
+  // The refusal closed its connection and changed nothing: the right key still works.
+  await (await openStorage(cfg(path))).close();
+});
+
+test('a TOTP secret is stored encrypted (not in clear) and reads back with the key', async () => {
+  const path = join(dir, `db-${n++}.sqlite3`);
+  const s = await openStorage(cfg(path));
+  const secret = Buffer.from('0123456789abcdefghij0123456789AB');
+  await s.totp.save({
+    username: 'john',
+    issuer: 'Portcullis',
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret,
+    createdAt: 1,
+    lastUsedAt: undefined,
+  });
+  await s.close();
+
+  const raw = new Database(path, { readonly: true });
+  const row = raw.prepare('SELECT secret FROM totp_configurations WHERE username = ?').get('john') as {
+    secret: Buffer;
+  };
+  raw.close();
+  assert.ok(Buffer.isBuffer(row.secret));
+  assert.equal(row.secret.indexOf(secret), -1, 'the raw secret bytes appear in the stored BLOB');
+  assert.equal(row.secret.indexOf(secret.subarray(0, 8)), -1);
+  // nonce (12) ‖ ciphertext (same length as the secret) ‖ tag (16)
+  assert.equal(row.secret.length, 12 + secret.length + 16);
+
+  const again = await openStorage(cfg(path));
+  assert.deepEqual((await again.totp.get('john'))?.secret, secret);
+  await again.close();
+});
+
+test('postgres and mysql are refused as not yet supported', async () => {
+  const base = cfg(join(dir, 'unused.sqlite3'));
+  await assert.rejects(
+    openStorage({ ...base, local: undefined, mysql: {} as NonNullable<StorageConfig['mysql']> }),
+    (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE' && /storage\.mysql/.test(e.message),
+  );
+});
