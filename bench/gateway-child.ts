@@ -2,7 +2,8 @@
  * The gateway under test, in its own process: a config with N rules (configFromObject), a users file with a
  * real default-cost argon2id digest, M live sessions created through the runtime's SessionManager, then
  * `READY {"port", "cookie", ...}` on stdout.
- * Usage: gateway-child.ts --rules N --sessions M [--no-decision-log]
+ * Usage: gateway-child.ts --rules N --sessions M [--no-decision-log] [--no-monitoring] (the flags measure
+ * what decision logging and the audit log + detection cost)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,7 @@ function arg(name: string, fallback: number): number {
 
 const rules = arg('rules', 1000);
 const logLevel = process.argv.includes('--no-decision-log') ? 'warn' : 'info';
+const monitoring = !process.argv.includes('--no-monitoring');
 const sessionCount = Math.max(1, arg('sessions', 100_000));
 const host = process.env['BENCH_HOST'] ?? LOOPBACK;
 assertLoopbackHost(host);
@@ -52,7 +54,10 @@ exitWithParent(() => {
 
 answerCpuQueries();
 
-const loaded = configFromObject(benchConfig({ dir, rules, port: 0, logFile: true, logLevel }), {});
+const loaded = configFromObject(
+  benchConfig({ dir, rules, port: 0, logFile: true, logLevel, monitoring }),
+  {},
+);
 if (!loaded.ok) throw new Error(`bench config is invalid:\n${formatIssues(loaded.issues)}`);
 const { config } = loaded;
 const file = config.authenticationBackend.file!;

@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      one 4 s run per scenario, 100k sessions (< 2 min)
  *   npm run bench -- --only S1,S3 a subset
  *   npm run bench -- --profile    S1 and S2 under node --cpu-prof, then the top self-time functions
+ *   npm run bench -- --ablation   S1/S2 CPU per request without decision logging, audit/detection, or both
  */
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -36,13 +37,14 @@ const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7'] as const;
 interface Args {
   readonly quick: boolean;
   readonly profile: boolean;
+  readonly ablation: boolean;
   readonly only: ReadonlySet<string>;
   readonly out: string;
 }
 
 function usage(): never {
   console.log(
-    'usage: npm run bench -- [--quick] [--only S1,S2,...] [--profile] [--host 127.0.0.1] [--out bench/results.json]',
+    'usage: npm run bench -- [--quick] [--only S1,S2,...] [--profile | --ablation] [--host 127.0.0.1] [--out bench/results.json]',
   );
   process.exit(0);
 }
@@ -50,6 +52,7 @@ function usage(): never {
 function parseArgs(argv: readonly string[]): Args {
   let quick = false;
   let profile = false;
+  let ablation = false;
   let only: Set<string> = new Set(SCENARIOS);
   let out = join(BENCH_DIR, 'results.json');
   for (let i = 0; i < argv.length; i++) {
@@ -62,6 +65,7 @@ function parseArgs(argv: readonly string[]): Args {
     if (a === '--quick') quick = true;
     else if (a === '--full') quick = false;
     else if (a === '--profile') profile = true;
+    else if (a === '--ablation') ablation = true;
     else if (a === '--host' || a === '--target') assertLoopbackHost(value());
     else if (a === '--out') out = resolve(value());
     else if (a === '--only') {
@@ -72,7 +76,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--help' || a === '-h') usage();
     else throw new Error(`unknown argument ${a}`);
   }
-  return { quick, profile, only, out };
+  return { quick, profile, ablation, only, out };
 }
 
 // ---------------------------------------------------------------------------------------------- settings
@@ -212,10 +216,11 @@ async function startGateway(
   rules: number,
   sessions: number,
   nodeFlags: readonly string[] = [],
+  childFlags: readonly string[] = [],
 ): Promise<Gateway> {
   const child = nodeChild(
     'gateway-child.ts',
-    ['--rules', String(rules), '--sessions', String(sessions)],
+    ['--rules', String(rules), '--sessions', String(sessions), ...childFlags],
     nodeFlags,
   );
   const ready = JSON.parse(await waitForLine(child, 'READY ', 300_000, `gateway (${rules} rules)`)) as {
@@ -611,6 +616,37 @@ async function profileScenarios(mode: Mode): Promise<void> {
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(out, null, 2)}\n`);
 }
 
+/**
+ * What the optional parts of a check cost: S1 and S2 CPU per request with decision logging and/or the audit
+ * log + detection turned off. CPU time per request is far less noisy than req/s on a shared machine.
+ */
+async function ablation(mode: Mode): Promise<void> {
+  const variants: [string, string[]][] = [
+    ['as configured (decision log + audit + detection)', []],
+    ['no decision log', ['--no-decision-log']],
+    ['no audit/detection', ['--no-monitoring']],
+    ['neither', ['--no-decision-log', '--no-monitoring']],
+  ];
+  console.log(
+    '\nvariant                                            S1 req/s  S1 µs/req  S2 req/s  S2 µs/req',
+  );
+  for (const [name, flags] of variants) {
+    const gw = await startGateway(1000, 10_000, [], flags);
+    try {
+      await checkGateway(gw);
+      const h1 = { ...FORWARD_HEADERS, Cookie: gw.cookie };
+      await warm(mode, authzUrl(gw.port), h1);
+      const s1 = await measure(mode, authzUrl(gw.port), h1, gw.child);
+      const s2 = await measure(mode, authzUrl(gw.port), FORWARD_HEADERS, gw.child);
+      console.log(
+        `${name.padEnd(50)} ${fmt(s1.rps).padStart(8)}  ${fmt(s1.cpuUsPerReq, 1).padStart(9)}  ${fmt(s2.rps).padStart(8)}  ${fmt(s2.cpuUsPerReq, 1).padStart(9)}`,
+      );
+    } finally {
+      await stopChild(gw.child);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- output
 
 function machine() {
@@ -696,6 +732,10 @@ async function main(): Promise<void> {
 
   if (args.profile) {
     await profileScenarios(mode);
+    return;
+  }
+  if (args.ablation) {
+    await ablation(mode);
     return;
   }
 

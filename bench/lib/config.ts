@@ -92,6 +92,8 @@ export interface BenchConfigOptions {
   readonly logFile: boolean;
   /** `info` logs every decision; `warn` turns decision logging off (to measure what it costs). */
   readonly logLevel?: 'info' | 'warn';
+  /** false turns the audit log and detection off (to measure what they cost); default: as configured by default. */
+  readonly monitoring?: boolean;
 }
 
 export function benchConfig(o: BenchConfigOptions): Record<string, unknown> {
@@ -121,6 +123,7 @@ export function benchConfig(o: BenchConfigOptions): Record<string, unknown> {
       local: { path: join(o.dir, 'db.sqlite3') },
     },
     notifier: { filesystem: { filename: join(o.dir, 'notification.txt') } },
+    ...(o.monitoring === false ? { audit: { enabled: false }, detection: { enabled: false } } : {}),
   };
 }
 

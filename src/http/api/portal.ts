@@ -8,7 +8,6 @@ import { isSafeTarget } from '../../app/index.js';
 import type { SessionCookieConfig } from '../../config/index.js';
 import { ko, ok, sendJson } from '../respond.js';
 import { readJson, str } from './body.js';
-import { SERVER_MESSAGES } from './contract.js';
 
 export interface PortalDeps {
   readonly flows: PortalFlows;
@@ -26,6 +25,9 @@ export interface PortalRequest {
   readonly ip: string;
 }
 
+// One answer for a wrong password, an unknown user and a ban (Authelia's behaviour, issue 3): telling a
+// guesser that a ban started tells them the threshold and when to resume. The portal's wording covers the
+// ban case for the honest user instead.
 const AUTH_FAILED = 'Authentication failed. Check your credentials.';
 const UNAUTHORIZED = 'Unauthorized';
 
@@ -88,7 +90,7 @@ const firstFactor: Handler = needBody(async (p, d, c, b) => {
     context(p, c),
   );
   // Unlike Authelia, a ban is said out loud: a person locked out needs to know why (bans cover unknown users too).
-  if (!r.ok) return sendJson(p.res, 401, ko(r.reason === 'banned' ? SERVER_MESSAGES.banned : AUTH_FAILED));
+  if (!r.ok) return sendJson(p.res, 401, ko(AUTH_FAILED));
   sendJson(p.res, 200, ok(r.redirect ? { redirect: r.redirect } : undefined), withCookie(r.setCookie));
 });
 
@@ -96,8 +98,7 @@ const secondFactorTotp: Handler = needBody(async (p, d, c, b) => {
   const token = str(b['token']);
   if (!token) return sendJson(p.res, 401, ko(AUTH_FAILED));
   const r = await d.flows.secondFactorTotp({ token, targetURL: str(b['targetURL']) }, context(p, c));
-  if (!r.ok)
-    return sendJson(p.res, r.status, ko(r.reason === 'banned' ? SERVER_MESSAGES.banned : AUTH_FAILED));
+  if (!r.ok) return sendJson(p.res, r.status, ko(AUTH_FAILED));
   sendJson(p.res, 200, ok(r.redirect ? { redirect: r.redirect } : undefined), withCookie(r.setCookie));
 });
 

@@ -150,7 +150,8 @@ export const en = {
   'common.done': 'Done',
   'common.dismiss': 'Dismiss message',
 
-  'error.credentials': 'The username or password is incorrect.',
+  'error.credentials':
+    'The username or password is incorrect. After several failed attempts, sign-in is paused for a few minutes.',
   'error.banned': 'Too many failed attempts. Your account is locked for a while; try again later.',
   'error.code': 'That code is not right. Check your authenticator app and try again.',
   'error.codeFormat': 'Enter the {digits}-digit code.',
