@@ -6,6 +6,7 @@
  *   npm run bench -- --quick      one 4 s run per scenario, 100k sessions (< 2 min)
  *   npm run bench -- --only S1,S3 a subset
  *   npm run bench -- --profile    S1 and S2 under node --cpu-prof, then the top self-time functions
+ *                                 (add --no-decision-log / --no-monitoring to profile what is left without them)
  *   npm run bench -- --ablation   S1/S2 CPU per request without decision logging, audit/detection, or both
  */
 import type { ChildProcess } from 'node:child_process';
@@ -38,6 +39,8 @@ interface Args {
   readonly quick: boolean;
   readonly profile: boolean;
   readonly ablation: boolean;
+  /** --no-decision-log / --no-monitoring, passed to the gateway under --profile. */
+  readonly gatewayFlags: readonly string[];
   readonly only: ReadonlySet<string>;
   readonly out: string;
 }
@@ -53,6 +56,7 @@ function parseArgs(argv: readonly string[]): Args {
   let quick = false;
   let profile = false;
   let ablation = false;
+  const gatewayFlags: string[] = [];
   let only: Set<string> = new Set(SCENARIOS);
   let out = join(BENCH_DIR, 'results.json');
   for (let i = 0; i < argv.length; i++) {
@@ -66,6 +70,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--full') quick = false;
     else if (a === '--profile') profile = true;
     else if (a === '--ablation') ablation = true;
+    else if (a === '--no-decision-log' || a === '--no-monitoring') gatewayFlags.push(a);
     else if (a === '--host' || a === '--target') assertLoopbackHost(value());
     else if (a === '--out') out = resolve(value());
     else if (a === '--only') {
@@ -76,7 +81,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else if (a === '--help' || a === '-h') usage();
     else throw new Error(`unknown argument ${a}`);
   }
-  return { quick, profile, ablation, only, out };
+  return { quick, profile, ablation, gatewayFlags, only, out };
 }
 
 // ---------------------------------------------------------------------------------------------- settings
@@ -578,11 +583,11 @@ async function startupScenario(mode: Mode, digest: string): Promise<void> {
  * S1 then S2 against one gateway started under node --cpu-prof; each summary covers only its own load window
  * (sample timestamps share the monotonic clock), so start-up and warm-up are left out.
  */
-async function profileScenarios(mode: Mode): Promise<void> {
+async function profileScenarios(mode: Mode, gatewayFlags: readonly string[]): Promise<void> {
   const dir = join(tmpdir(), `portcullis-bench-profile-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   log(`profiling S1 and S2 (--cpu-prof into ${dir})`);
-  const gw = await startGateway(1000, mode.sessions, ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const gw = await startGateway(1000, mode.sessions, ['--cpu-prof', '--cpu-prof-dir', dir], gatewayFlags);
   await checkGateway(gw);
   const windows: { id: string; fromUs: number; toUs: number; w: Measured }[] = [];
   for (const [id, headers] of [
@@ -731,7 +736,7 @@ async function main(): Promise<void> {
   build = await buildTree(REPO, buildDir);
 
   if (args.profile) {
-    await profileScenarios(mode);
+    await profileScenarios(mode, args.gatewayFlags);
     return;
   }
   if (args.ablation) {

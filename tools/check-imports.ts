@@ -6,7 +6,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 const SRC = resolve('src');
-const DOMAINS = ['authn', 'authz', 'session', 'regulation', 'audit', 'detection', 'identity', 'notify', 'stack'];
+const DOMAINS = [
+  'authn',
+  'authz',
+  'session',
+  'regulation',
+  'audit',
+  'detection',
+  'identity',
+  'notify',
+  'stack',
+];
 
 /** Which top-level folders each folder may import (value imports). Type-only imports get `typeOnly` extras. */
 const ALLOWED: Record<string, { value: string[]; typeOnly?: string[] }> = {

@@ -3,7 +3,7 @@
  * authorize, answer. Processing order and status codes follow Authelia (docs/endpoints.md).
  */
 
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Authorizer, type AuthzResult, hostWithin } from '../../app/index.js';
 import type { AuthzEndpoint, SessionCookieConfig } from '../../config/index.js';
@@ -44,7 +44,8 @@ function redirectStatus(req: IncomingMessage, method: string): 302 | 303 | 401 {
 
 /** A short digest of the Cookie header, so monitoring can group decisions per session without seeing the cookie. */
 function sessionDigest(cookie: string | undefined): string | undefined {
-  return cookie ? createHash('sha256').update(cookie).digest('base64url').slice(0, 16) : undefined;
+  // One-shot crypto.hash: same digest as createHash().update().digest(), without the Hash object per request.
+  return cookie ? hash('sha256', cookie, 'base64url').slice(0, 16) : undefined;
 }
 
 export function createAuthzHandler(endpoint: AuthzEndpoint, route: string, deps: () => AuthzHandlerDeps) {
