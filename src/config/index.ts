@@ -4,4 +4,5 @@ export { parseDuration } from './duration.js';
 export { formatIssue, formatIssues, sortIssues } from './issues.js';
 export { configFromObject, type LoadResult, loadConfig, loadConfigOrThrow } from './load.js';
 export { joinPath, type LocatedYaml, locateYaml, positionFor, type SourcePos } from './locate.js';
+export { PASSWORD_HASH_DEFAULTS, PBKDF2_DEFAULT_ITERATIONS } from './password-defaults.js';
 export type * from './types.js';

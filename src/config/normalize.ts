@@ -3,9 +3,11 @@
  * (durations are already ms). Values that are invalid are carried through unchanged for the rules to report;
  * a Config is only handed out when no rule found an error.
  */
+
 import type { Policy } from '../core/index.js';
 import { formatAddress, parseAddress } from './address.js';
 import { parseCidr } from './networks.js';
+import { PBKDF2_DEFAULT_ITERATIONS } from './password-defaults.js';
 import { isPlainObject } from './schema/check.js';
 import type { IssueSink } from './sink.js';
 import type {
@@ -169,14 +171,6 @@ const hostOf = (address: string): string => {
   return r.ok ? r.address.host : '';
 };
 
-const PBKDF2_ITERATIONS: Readonly<Record<string, number>> = {
-  sha1: 1_600_000,
-  sha224: 900_000,
-  sha256: 700_000,
-  sha384: 280_000,
-  sha512: 310_000,
-};
-
 const ARGON2_SHORT: Readonly<Record<string, string>> = { id: 'argon2id', i: 'argon2i', d: 'argon2d' };
 
 function password(raw: T, sink: IssueSink): PasswordHashConfig {
@@ -235,7 +229,7 @@ function password(raw: T, sink: IssueSink): PasswordHashConfig {
     },
     pbkdf2: {
       variant: pbkdf2Variant as PasswordHashConfig['pbkdf2']['variant'],
-      iterations: pos(pbkdf2['iterations'], PBKDF2_ITERATIONS[pbkdf2Variant] ?? 310_000),
+      iterations: pos(pbkdf2['iterations'], PBKDF2_DEFAULT_ITERATIONS[pbkdf2Variant] ?? 310_000),
       saltLength: pos(pbkdf2['salt_length'], 16),
     },
     sha2crypt: {

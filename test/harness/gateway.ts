@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { createRuntime, type RuntimeOptions } from '../../src/app/index.js';
 import { hashPassword } from '../../src/authn/index.js';
 import { type Started, startGateway } from '../../src/cli/commands/serve-run.js';
-import { loadConfigOrThrow } from '../../src/config/index.js';
+import { loadConfigOrThrow, PASSWORD_HASH_DEFAULTS } from '../../src/config/index.js';
 
 export interface TestUser {
   password: string;
@@ -79,7 +79,7 @@ export async function usersYaml(users: Record<string, TestUser>): Promise<string
       displayname: u.displayname ?? name,
       // Cheap argon2id parameters keep the suite fast; the digest format is Authelia's.
       password: await hashPassword(u.password, {
-        algorithm: 'argon2',
+        ...PASSWORD_HASH_DEFAULTS,
         argon2: {
           variant: 'argon2id',
           iterations: 1,
@@ -88,17 +88,6 @@ export async function usersYaml(users: Record<string, TestUser>): Promise<string
           keyLength: 32,
           saltLength: 16,
         },
-        scrypt: {
-          variant: 'scrypt',
-          iterations: 16,
-          blockSize: 8,
-          parallelism: 1,
-          keyLength: 32,
-          saltLength: 16,
-        },
-        pbkdf2: { variant: 'sha512', iterations: 310000, saltLength: 16 },
-        sha2crypt: { variant: 'sha512', iterations: 50000, saltLength: 16 },
-        bcrypt: { variant: 'standard', cost: 12 },
       }),
       email: u.email ?? `${name}@example.com`,
       groups: u.groups ?? [],

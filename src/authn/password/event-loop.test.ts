@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { test } from 'node:test';
-import type { PasswordHashConfig } from '../../config/index.js';
+import { PASSWORD_HASH_DEFAULTS, type PasswordHashConfig } from '../../config/index.js';
 import { hashPassword } from './hash.js';
 import { verifyPassword } from './verify.js';
 
@@ -25,21 +25,7 @@ async function maxLoopDelayWhile(work: () => Promise<unknown>): Promise<{ delay:
   return { delay: h.max / 1e6, wall: performance.now() - started };
 }
 
-const DEFAULTS: PasswordHashConfig = {
-  algorithm: 'argon2',
-  argon2: {
-    variant: 'argon2id',
-    iterations: 3,
-    memory: 65536,
-    parallelism: 4,
-    keyLength: 32,
-    saltLength: 16,
-  },
-  scrypt: { variant: 'scrypt', iterations: 16, blockSize: 8, parallelism: 1, keyLength: 32, saltLength: 16 },
-  pbkdf2: { variant: 'sha512', iterations: 310000, saltLength: 16 },
-  sha2crypt: { variant: 'sha512', iterations: 50000, saltLength: 16 },
-  bcrypt: { variant: 'standard', cost: 12 },
-};
+const DEFAULTS: PasswordHashConfig = PASSWORD_HASH_DEFAULTS;
 
 async function eightConcurrent(cfg: PasswordHashConfig): Promise<void> {
   const digest = await hashPassword('password', cfg);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PASSWORD_HASH_DEFAULTS } from '../../config/index.js';
 import { verifyPassword } from './verify.js';
 
 // Every digest below was produced by an independent implementation: the reference `argon2` CLI, glibc/libxcrypt
@@ -211,28 +212,7 @@ test('unusable parameters are reported as ERR_HASH_PARAMS, not as a mismatch', a
 test('verifyDummy answers false after spending the work of a real argon2id check at Authelia defaults', async () => {
   const { verifyDummy } = await import('./verify.js');
   const { hashPassword } = await import('./hash.js');
-  const real = await hashPassword('password', {
-    algorithm: 'argon2',
-    argon2: {
-      variant: 'argon2id',
-      iterations: 3,
-      memory: 65536,
-      parallelism: 4,
-      keyLength: 32,
-      saltLength: 16,
-    },
-    scrypt: {
-      variant: 'scrypt',
-      iterations: 16,
-      blockSize: 8,
-      parallelism: 1,
-      keyLength: 32,
-      saltLength: 16,
-    },
-    pbkdf2: { variant: 'sha512', iterations: 310000, saltLength: 16 },
-    sha2crypt: { variant: 'sha512', iterations: 50000, saltLength: 16 },
-    bcrypt: { variant: 'standard', cost: 12 },
-  });
+  const real = await hashPassword('password', PASSWORD_HASH_DEFAULTS);
   const time = async (f: () => Promise<unknown>) => {
     const t0 = performance.now();
     await f();

@@ -3,37 +3,16 @@
  * and output, so scripts written for `authelia crypto hash …` keep working.
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { PasswordHashConfig } from '../../config/index.js';
+import {
+  PASSWORD_HASH_DEFAULTS,
+  type PasswordHashConfig,
+  PBKDF2_DEFAULT_ITERATIONS,
+} from '../../config/index.js';
 import { PortcullisError, randomString } from '../../core/index.js';
 import { EXIT } from '../exit-codes.js';
 
 const ALGORITHMS = ['argon2', 'scrypt', 'pbkdf2', 'sha2crypt', 'bcrypt'] as const;
 type Algorithm = (typeof ALGORITHMS)[number];
-
-/** Authelia's defaults (authentication_backend.file.password). */
-const DEFAULTS: PasswordHashConfig = {
-  algorithm: 'argon2',
-  argon2: {
-    variant: 'argon2id',
-    iterations: 3,
-    memory: 65536,
-    parallelism: 4,
-    keyLength: 32,
-    saltLength: 16,
-  },
-  scrypt: { variant: 'scrypt', iterations: 16, blockSize: 8, parallelism: 1, keyLength: 32, saltLength: 16 },
-  pbkdf2: { variant: 'sha512', iterations: 310000, saltLength: 16 },
-  sha2crypt: { variant: 'sha512', iterations: 50000, saltLength: 16 },
-  bcrypt: { variant: 'standard', cost: 12 },
-};
-
-const PBKDF2_ITERATIONS: Readonly<Record<string, number>> = {
-  sha1: 1_600_000,
-  sha224: 900_000,
-  sha256: 700_000,
-  sha384: 280_000,
-  sha512: 310_000,
-};
 
 /** RFC 9106's two argon2id recommendations, as Authelia's --profile offers them. */
 const PROFILES: Readonly<Record<string, { iterations: number; memory: number; parallelism: number }>> = {
@@ -171,7 +150,7 @@ export function resolveHashConfig(
     }
     case 'pbkdf2': {
       const v = variant ?? base.pbkdf2.variant;
-      const defaultIterations = PBKDF2_ITERATIONS[v];
+      const defaultIterations = PBKDF2_DEFAULT_ITERATIONS[v];
       if (defaultIterations === undefined) {
         throw usage(
           `variant '${v}' is not valid: valid variants are 'sha1', 'sha224', 'sha256', 'sha384', and 'sha512'`,
@@ -367,7 +346,7 @@ Exit codes: 0 ok · 2 wrong usage or parameters · 3 could not run`,
       if (algorithmArg !== undefined && !(ALGORITHMS as readonly string[]).includes(algorithmArg)) {
         throw usage(`unknown algorithm '${algorithmArg}': use one of ${ALGORITHMS.join(', ')}`);
       }
-      let base = DEFAULTS;
+      let base = PASSWORD_HASH_DEFAULTS;
       if (opts.config) {
         const { loadConfig, formatIssues } = await import('../../config/index.js');
         const result = await loadConfig(opts.config, process.env);
