@@ -86,7 +86,22 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     logger,
   });
 
-  const monitoring = await attachMonitoring({ config, clock, logger, storage });
+  const monitoring = await attachMonitoring({
+    config,
+    clock,
+    logger,
+    storage,
+    // Gauges read at scrape time: counted in SQL, not by loading every row.
+    bansActive: async () => {
+      const bans = await storage.bans.list();
+      return { ip: bans.filter((b) => b.kind === 'ip').length, user: bans.filter((b) => b.kind === 'user').length };
+    },
+    sessionsActive: async () =>
+      Number(
+        (await storage.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?', [clock.now()]))
+          ?.n ?? 0,
+      ),
+  });
 
   return {
     config,

@@ -67,6 +67,9 @@ test('detection bans an IP after repeated failures, every endpoint honours it, t
     const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     assert.match(scrape, /^authelia_authn\{success="false",banned="false"\} 9$/m);
     assert.match(scrape, /^portcullis_detections_total\{rule="failed_logins"\} 1$/m);
+    // Two successful logins above (198.51.100.1 and 10.1.2.3) left two live sessions; one IP is banned.
+    assert.match(scrape, /^portcullis_sessions_active 2$/m);
+    assert.match(scrape, /^portcullis_bans_active\{kind="ip"\} 1$/m);
 
     await monitoring.audit!.flush();
     const s = await openMonitoringStorage(h.runtime.config);
