@@ -14,6 +14,15 @@ export {
   type AuthzResult,
   createAuthorizer,
 } from './authorize-request.js';
+export {
+  createElevationFlow,
+  type ElevationFlow,
+  type ElevationNeed,
+  type ElevationStatus,
+  OTC_CHARSET,
+} from './elevation.js';
+export { createEnrolmentFlow, type EnrolmentFlow } from './enrolment.js';
+export { type ImportReport, importAuthelia } from './import-authelia.js';
 export { createLimiter, type Limiter } from './limiter.js';
 export { createLogger } from './logger.js';
 export { createPortalFlows, type FlowResult, type PortalFlows, type RequestContext } from './login.js';
@@ -26,5 +35,7 @@ export {
   openMonitoringStorage,
 } from './monitoring.js';
 export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
+export { createPasswordFlow, type PasswordFlow, POLICY_MESSAGE } from './reset-password.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export { openSqlClient, openStorage } from './storage.js';
+export { createWebAuthnFlow, type RelyingParty, type WebAuthnFlow } from './webauthn.js';

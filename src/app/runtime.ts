@@ -1,20 +1,26 @@
 /**
  * Composition root: Config → a running set of domain objects. Only this folder knows every implementation.
  */
+import { createHash } from 'node:crypto';
 import { cpus } from 'node:os';
-import { UsersDatabase } from '../authn/index.js';
+import { createPasswordPolicy, UsersDatabase } from '../authn/index.js';
 import { type CompiledAccessControl, compileAccessControl } from '../authz/index.js';
 import type { Config } from '../config/index.js';
 import { type Clock, PortcullisError, systemClock } from '../core/index.js';
+import { createNotifier } from '../notify/index.js';
 import { Regulator } from '../regulation/index.js';
 import { SessionManager, SqlSessionStore } from '../session/index.js';
 import { createAuthorizer } from './authorize-request.js';
+import { createElevationFlow } from './elevation.js';
+import { createEnrolmentFlow } from './enrolment.js';
 import { createLimiter } from './limiter.js';
 import { createLogger } from './logger.js';
 import { createPortalFlows } from './login.js';
 import { attachMonitoring } from './monitoring.js';
 import { createPasswordCheck } from './password-check.js';
+import { createPasswordFlow } from './reset-password.js';
 import { openStorage } from './storage.js';
+import { createWebAuthnFlow } from './webauthn.js';
 
 export interface RuntimeOptions {
   readonly clock?: Clock;
@@ -86,6 +92,67 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     logger,
   });
 
+  // Account flows (issue 4): the notifier is checked at start-up like Authelia's, unless disabled.
+  const notifier = createNotifier(config.notifier, { clock });
+  if (!config.notifier.disableStartupCheck) {
+    try {
+      await notifier.check();
+    } catch (e) {
+      notifier.close();
+      users.close();
+      await sessionStore.close();
+      await storage.close();
+      throw e;
+    }
+  }
+  const hasSecondFactor = async (username: string) =>
+    (await storage.totp.get(username)) !== undefined || (await storage.webauthn.list(username)).length > 0;
+  const elevation = createElevationFlow({
+    sessions,
+    codes: storage.oneTimeCodes,
+    notifier,
+    clock,
+    logger,
+    config: config.identityValidation.elevatedSession,
+    hmacKey: createHash('sha256').update(`portcullis:otc:${config.storage.encryptionKey}`).digest(),
+    hasSecondFactor,
+    passkeyUvTwoFactors: config.webauthn.experimentalEnablePasskeyUvTwoFactors,
+  });
+  const enrolment = createEnrolmentFlow({
+    sessions,
+    totpStore: storage.totp,
+    totp: config.totp,
+    clock,
+    logger,
+    notifier,
+  });
+  const webauthn = createWebAuthnFlow({
+    acl: () => acl,
+    cookies: config.session.cookies,
+    sessions,
+    store: storage.webauthn,
+    challenges: storage.webauthnChallenges,
+    users: () => users,
+    regulator,
+    notifier,
+    config: config.webauthn,
+    clock,
+    logger,
+  });
+  const passwords = createPasswordFlow({
+    users: () => users,
+    usersPath: file.path,
+    hash: file.password,
+    policy: createPasswordPolicy(config.passwordPolicy),
+    identities: storage.identityVerifications,
+    notifier,
+    passwordCheck,
+    backend: config.authenticationBackend,
+    jwt: config.identityValidation.resetPassword,
+    clock,
+    logger,
+  });
+
   const monitoring = await attachMonitoring({
     config,
     clock,
@@ -94,12 +161,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     // Gauges read at scrape time: counted in SQL, not by loading every row.
     bansActive: async () => {
       const bans = await storage.bans.list();
-      return { ip: bans.filter((b) => b.kind === 'ip').length, user: bans.filter((b) => b.kind === 'user').length };
+      return {
+        ip: bans.filter((b) => b.kind === 'ip').length,
+        user: bans.filter((b) => b.kind === 'user').length,
+      };
     },
     sessionsActive: async () =>
       Number(
-        (await storage.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?', [clock.now()]))
-          ?.n ?? 0,
+        (
+          await storage.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?', [
+            clock.now(),
+          ])
+        )?.n ?? 0,
       ),
   });
 
@@ -116,8 +189,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     authorize,
     flows,
     hasTotp: async (username: string) => (await storage.totp.get(username)) !== undefined,
+    hasWebAuthn: async (username: string) => (await storage.webauthn.list(username)).length > 0,
+    notifier,
+    account: { elevation, enrolment, webauthn, passwords },
     async close(): Promise<void> {
       await monitoring.close();
+      notifier.close();
       users.close();
       await sessionStore.close();
       await storage.close();

@@ -1,6 +1,12 @@
 /** Opens the configured storage: connect, migrate to the newest schema, check the encryption key, build repositories. */
 import type { StorageConfig } from '../config/index.js';
 import { type Clock, PortcullisError, systemClock } from '../core/index.js';
+import {
+  createIdentityVerificationStore,
+  createOneTimeCodeStore,
+  createWebAuthnChallengeStore,
+  createWebAuthnStore,
+} from '../storage/credentials.js';
 import { checkEncryptionKey, createCipher } from '../storage/crypto.js';
 import type { SqlClient } from '../storage/index.js';
 import { migrateUp } from '../storage/migrate.js';
@@ -39,6 +45,10 @@ export async function openStorage(cfg: StorageConfig, opts: { clock?: Clock } = 
     bans: createBanStore(sql, clock),
     totp: createTotpStore(sql, cipher),
     preferences: createPreferencesStore(sql),
+    webauthn: createWebAuthnStore(sql, cipher),
+    webauthnChallenges: createWebAuthnChallengeStore(sql),
+    oneTimeCodes: createOneTimeCodeStore(sql, cipher),
+    identityVerifications: createIdentityVerificationStore(sql),
     close: () => sql.close(),
   };
 }

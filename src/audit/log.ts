@@ -128,9 +128,13 @@ export class AuditLog {
 
   #kick(): void {
     if (this.#draining) return;
-    this.#draining = this.#drain().finally(() => {
-      this.#draining = undefined;
-    });
+    // Start on the next turn of the event loop, so the events of every request handled in this turn share
+    // one transaction (one transaction per event cost ~1/2 of an anonymous forward-auth check under load).
+    this.#draining = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#drain())
+      .finally(() => {
+        this.#draining = undefined;
+      });
   }
 
   async #drain(): Promise<void> {

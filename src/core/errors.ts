@@ -25,6 +25,8 @@ export type ErrorCode =
   | 'ERR_OVERLOADED'
   | 'ERR_AUDIT_KEY'
   | 'ERR_AUDIT_UNAVAILABLE'
+  | 'ERR_NOTIFIER_UNAVAILABLE'
+  | 'ERR_IMPORT_FAILED'
   | 'ERR_INTERNAL';
 
 /** What went wrong in a config or users file, and where. */
@@ -98,5 +100,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'ERR_OVERLOADED',
   'ERR_AUDIT_KEY',
   'ERR_AUDIT_UNAVAILABLE',
+  'ERR_NOTIFIER_UNAVAILABLE',
+  'ERR_IMPORT_FAILED',
   'ERR_INTERNAL',
 ];

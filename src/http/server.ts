@@ -13,7 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Authorizer, PortalFlows } from '../app/index.js';
 import type { AuthzEndpoint, SessionCookieConfig } from '../config/index.js';
 import { isPortcullisError, type Logger, publishRequestEvent } from '../core/index.js';
-import type { PortalDeps } from './api/portal.js';
+import type { AccountFlows, PortalDeps } from './api/portal.js';
 import { PORTAL_ROUTES } from './api/routes.js';
 import { createAuthzHandler } from './authz/handler.js';
 import { createTrustedProxies } from './client-ip.js';
@@ -30,6 +30,9 @@ export interface GatewayDeps {
   readonly cookieForHost: (host: string) => SessionCookieConfig | undefined;
   readonly secondFactorEnabled: () => boolean;
   readonly hasTotp: (username: string) => Promise<boolean>;
+  readonly hasWebAuthn?: ((username: string) => Promise<boolean>) | undefined;
+  readonly account?: AccountFlows | undefined;
+  readonly passkeyUvTwoFactors?: boolean | undefined;
   readonly logger: Logger;
   /** PEM material when the listener itself terminates TLS (`server.tls`); client CAs turn on mTLS. */
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] } | undefined;
@@ -75,6 +78,9 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     cookieForHost: deps.cookieForHost,
     secondFactorEnabled: deps.secondFactorEnabled,
     hasTotp: deps.hasTotp,
+    hasWebAuthn: deps.hasWebAuthn,
+    account: deps.account,
+    passkeyUvTwoFactors: deps.passkeyUvTwoFactors,
   };
   const prefix = deps.pathPrefix;
 
@@ -103,7 +109,10 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     if (path === '/api/health' && (method === 'GET' || method === 'HEAD')) {
       return sendJson(res, 200, { status: 'OK' });
     }
-    const handler = PORTAL_ROUTES.get(`${method} ${path}`);
+    // `/*` entries take one trailing path segment (an id), read by the handler from the URL.
+    const handler =
+      PORTAL_ROUTES.get(`${method} ${path}`) ??
+      PORTAL_ROUTES.get(`${method} ${path.slice(0, path.lastIndexOf('/'))}/*`);
     if (handler) {
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       const fwdHost = trusted.trusts(peer) ? req.headers['x-forwarded-host'] : undefined;

@@ -1,6 +1,7 @@
 /**
  * SqlClient over better-sqlite3 (embedded default). Calls are synchronous underneath; transactions are queued
- * in-process so two async transactions never interleave on the one connection.
+ * in-process so two async transactions never interleave on the one connection, and a statement issued outside
+ * any transaction while one is open waits for it instead of silently becoming part of it.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -25,13 +26,24 @@ function prepared(db: Database.Database, cache: Statements, sql: string): Databa
   return stmt;
 }
 
-function wrap(
-  db: Database.Database,
-  queue: { tail: Promise<unknown> },
-  inTx: boolean,
-  cache: Statements,
-): SqlClient {
-  const guard = <T>(fn: () => T): Promise<T> => {
+/** The connection's FIFO of work that must not overlap an open transaction; `waiting` counts what is in it. */
+interface Queue {
+  tail: Promise<unknown>;
+  waiting: number;
+}
+
+/** Appends `work` to the queue; it starts once everything queued before it has settled. */
+function enqueue<T>(queue: Queue, work: () => Promise<T>): Promise<T> {
+  queue.waiting++;
+  const p = queue.tail.then(work, work).finally(() => {
+    queue.waiting--;
+  });
+  queue.tail = p.catch(() => undefined);
+  return p;
+}
+
+function wrap(db: Database.Database, queue: Queue, inTx: boolean, cache: Statements): SqlClient {
+  const exec = <T>(fn: () => T): Promise<T> => {
     try {
       return Promise.resolve(fn());
     } catch (e) {
@@ -40,6 +52,10 @@ function wrap(
       );
     }
   };
+  // Inside a transaction, or with nothing queued, run at once (the common case costs no extra hop). Otherwise
+  // the statement would execute inside whichever transaction is open, and vanish if that one rolls back.
+  const guard = <T>(fn: () => T): Promise<T> =>
+    inTx || queue.waiting === 0 ? exec(fn) : enqueue(queue, () => exec(fn));
   const client: SqlClient = {
     dialect: 'sqlite',
     all: <T>(sql: string, params: readonly SqlValue[] = []) =>
@@ -49,22 +65,20 @@ function wrap(
     run: (sql: string, params: readonly SqlValue[] = []) =>
       guard(() => ({ changes: prepared(db, cache, sql).run(...params).changes })),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      // Nested calls join the outer transaction.
+      // Nested calls on `tx` join the outer transaction. (The outer client inside `fn` would wait for `fn`.)
       if (inTx) return fn(client);
       const run = async () => {
-        db.exec('BEGIN IMMEDIATE');
+        await exec(() => db.exec('BEGIN IMMEDIATE'));
         try {
           const r = await fn(wrap(db, queue, true, cache));
-          db.exec('COMMIT');
+          await exec(() => db.exec('COMMIT'));
           return r;
         } catch (e) {
           if (db.inTransaction) db.exec('ROLLBACK');
           throw e;
         }
       };
-      const p = queue.tail.then(run, run);
-      queue.tail = p.catch(() => undefined);
-      return p;
+      return enqueue(queue, run);
     },
     async close() {
       await queue.tail;
@@ -93,5 +107,5 @@ export function openSqlite(path: string): SqlClient {
       },
     );
   }
-  return wrap(db, { tail: Promise.resolve() }, false, new Map());
+  return wrap(db, { tail: Promise.resolve(), waiting: 0 }, false, new Map());
 }

@@ -12,7 +12,11 @@ export interface SqlClient {
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   run(sql: string, params?: readonly SqlValue[]): Promise<{ changes: number }>;
-  /** Runs `fn` in one transaction (serialized on SQLite: BEGIN IMMEDIATE). */
+  /**
+   * Runs `fn` in one transaction (serialized on SQLite: BEGIN IMMEDIATE). Inside `fn` use only `tx`: statements
+   * on the outer client wait until no transaction is open (on SQLite that means after `fn`, so never await them
+   * inside it).
+   */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -125,4 +129,112 @@ export interface TotpStore {
 export interface PreferencesStore {
   getSecondFactorMethod(username: string): Promise<string | undefined>;
   setSecondFactorMethod(username: string, method: string): Promise<void>;
+}
+
+/** One WebAuthn credential (Authelia's `webauthn_credentials`); the public key and attestation are stored encrypted. */
+export interface WebAuthnCredentialRecord {
+  readonly id: number;
+  readonly createdAt: number;
+  readonly lastUsedAt: number | undefined;
+  readonly rpid: string;
+  readonly username: string;
+  readonly description: string;
+  /** The credential id, base64url. */
+  readonly kid: string;
+  readonly aaguid: string | undefined;
+  readonly attestationType: string;
+  readonly attachment: string;
+  readonly transports: readonly string[];
+  readonly signCount: number;
+  readonly cloneWarning: boolean;
+  readonly discoverable: boolean;
+  readonly present: boolean;
+  readonly verified: boolean;
+  readonly backupEligible: boolean;
+  readonly backupState: boolean;
+  readonly publicKey: Buffer;
+  readonly attestation: Buffer | undefined;
+}
+
+export type NewWebAuthnCredential = Omit<WebAuthnCredentialRecord, 'id' | 'lastUsedAt'>;
+
+export interface WebAuthnStore {
+  list(username: string, rpid?: string): Promise<WebAuthnCredentialRecord[]>;
+  byKid(kid: string): Promise<WebAuthnCredentialRecord | undefined>;
+  save(c: NewWebAuthnCredential): Promise<number>;
+  /** After an assertion: the new counter, flags and last use. */
+  updateUse(
+    id: number,
+    u: { signCount: number; cloneWarning: boolean; backupState: boolean; lastUsedAt: number },
+  ): Promise<void>;
+  rename(username: string, id: number, description: string): Promise<boolean>;
+  delete(username: string, id: number): Promise<boolean>;
+  /** The opaque user handle for (rpid, username), created on first use (Authelia's `webauthn_users`). */
+  userHandle(rpid: string, username: string, create: () => string): Promise<string>;
+  /** The username owning a user handle (passkey login); undefined when unknown. */
+  userByHandle(rpid: string, handle: string): Promise<string | undefined>;
+}
+
+/** A WebAuthn ceremony in progress: the challenge, single use, bound to who asked for it. */
+export interface WebAuthnChallengeRecord {
+  readonly challenge: string;
+  readonly kind: 'register' | 'assert' | 'passkey';
+  /** '' for a passkey login (nobody is known yet). */
+  readonly username: string;
+  /** SHA-256 of the session id (or of a ceremony cookie) that started it. */
+  readonly binding: string;
+  /** Ceremony data as JSON (e.g. the description of the credential being registered). */
+  readonly data: string;
+  readonly expiresAt: number;
+}
+
+export interface WebAuthnChallengeStore {
+  /** Stores a new challenge and sweeps the expired ones. */
+  put(r: WebAuthnChallengeRecord, now: number): Promise<void>;
+  /** Removes and returns the challenge (single use); expired ones are not returned. */
+  take(challenge: string, now: number): Promise<WebAuthnChallengeRecord | undefined>;
+}
+
+/** An emailed one-time code (Authelia's `one_time_code`): the code is stored encrypted and looked up by its HMAC. */
+export interface OneTimeCodeRecord {
+  readonly id: number;
+  readonly publicId: string;
+  readonly signature: string;
+  readonly issuedAt: number;
+  readonly issuedIp: string;
+  readonly expiresAt: number;
+  readonly username: string;
+  readonly intent: string;
+  readonly consumedAt: number | undefined;
+  readonly revokedAt: number | undefined;
+  readonly code: Buffer;
+}
+
+export interface OneTimeCodeStore {
+  save(r: Omit<OneTimeCodeRecord, 'id' | 'consumedAt' | 'revokedAt'>): Promise<number>;
+  bySignature(signature: string): Promise<OneTimeCodeRecord | undefined>;
+  byPublicId(publicId: string): Promise<OneTimeCodeRecord | undefined>;
+  /** Marks the code consumed; false when it already was (or was revoked): a double submit elevates once. */
+  consume(id: number, now: number, ip: string): Promise<boolean>;
+  revoke(publicId: string, now: number, ip: string): Promise<boolean>;
+}
+
+/** A reset-password JWT's jti (Authelia's `identity_verification`): single use and revocable. */
+export interface IdentityVerificationRecord {
+  readonly jti: string;
+  readonly issuedAt: number;
+  readonly issuedIp: string;
+  readonly expiresAt: number;
+  readonly username: string;
+  readonly action: string;
+  readonly consumedAt: number | undefined;
+  readonly revokedAt: number | undefined;
+}
+
+export interface IdentityVerificationStore {
+  save(r: Omit<IdentityVerificationRecord, 'consumedAt' | 'revokedAt'>): Promise<void>;
+  get(jti: string): Promise<IdentityVerificationRecord | undefined>;
+  /** false when the token was already consumed or revoked. */
+  consume(jti: string, now: number, ip: string): Promise<boolean>;
+  revoke(jti: string, now: number, ip: string): Promise<boolean>;
 }

@@ -7,7 +7,9 @@ import { defineConfigCommands } from './config.js';
 import { defineCryptoCommands } from './crypto.js';
 import { defineDemo } from './demo.js';
 import { defineServe } from './serve.js';
+import { defineStackCommands } from './stack.js';
 import { defineStorageCommands } from './storage.js';
+import { defineStorageImport } from './storage-import.js';
 
 export function defineCommands(program: Command): void {
   defineServe(program);
@@ -18,4 +20,6 @@ export function defineCommands(program: Command): void {
   defineAuditCommands(program);
   defineBanCommands(program);
   defineStorageCommands(program);
+  defineStorageImport(program);
+  defineStackCommands(program);
 }

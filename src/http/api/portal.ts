@@ -3,7 +3,14 @@
  * Handlers are short: read input, call an app flow, render.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PortalFlows, RequestContext } from '../../app/index.js';
+import type {
+  ElevationFlow,
+  EnrolmentFlow,
+  PasswordFlow,
+  PortalFlows,
+  RequestContext,
+  WebAuthnFlow,
+} from '../../app/index.js';
 import { isSafeTarget } from '../../app/index.js';
 import type { SessionCookieConfig } from '../../config/index.js';
 import { ko, ok, sendJson } from '../respond.js';
@@ -15,6 +22,18 @@ export interface PortalDeps {
   readonly cookieForHost: (host: string) => SessionCookieConfig | undefined;
   readonly secondFactorEnabled: () => boolean;
   readonly hasTotp: (username: string) => Promise<boolean>;
+  readonly hasWebAuthn?: ((username: string) => Promise<boolean>) | undefined;
+  /** `webauthn.experimental_enable_passkey_uv_two_factors`: a user-verified passkey session is level 2. */
+  readonly passkeyUvTwoFactors?: boolean | undefined;
+  /** Credential management, elevation and password flows (issue 4); absent = those routes answer 404. */
+  readonly account?: AccountFlows | undefined;
+}
+
+export interface AccountFlows {
+  readonly elevation: ElevationFlow;
+  readonly enrolment: EnrolmentFlow;
+  readonly webauthn: WebAuthnFlow;
+  readonly passwords: PasswordFlow;
 }
 
 export interface PortalRequest {
@@ -48,11 +67,31 @@ export function withCookie(setCookie: string | undefined): Record<string, string
   return setCookie ? { 'set-cookie': setCookie } : undefined;
 }
 
+/**
+ * CSRF defence beside the JSON content type: a state-changing request that carries an Origin (every browser sends
+ * one on POST/PUT/DELETE) must come from the portal's own host. Non-browser clients send none and are let through.
+ */
+export function crossOrigin(p: PortalRequest): boolean {
+  const method = p.req.method ?? 'GET';
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+  const origin = p.req.headers.origin;
+  if (origin === undefined) return false;
+  try {
+    return new URL(origin).host.toLowerCase() !== p.host.toLowerCase();
+  } catch {
+    return true; // 'null' (sandboxed frames, some redirects) or garbage
+  }
+}
+
 /** Every handler below needs the cookie domain of the portal host; without one there is no session to speak of. */
 export function needCookie(
   inner: (p: PortalRequest, d: PortalDeps, c: SessionCookieConfig) => Promise<void>,
 ): Handler {
   return async (p, d) => {
+    if (crossOrigin(p)) {
+      p.req.resume();
+      return sendJson(p.res, 403, ko('Cross-origin requests are not allowed.'));
+    }
     const c = d.cookieForHost(p.host.split(':')[0]!);
     if (!c)
       return sendJson(p.res, 400, ko('The portal host is not within any configured session cookie domain.'));
@@ -121,7 +160,9 @@ const logout: Handler = needCookie(async (p, d, c) => {
 
 const state: Handler = needCookie(async (p, d, c) => {
   const s = await d.flows.current(context(p, c));
-  const level = s ? (s.amr.pwd ? 1 : 0) + (s.amr.otp || s.amr.webauthn ? 1 : 0) : 0;
+  const possession = s ? s.amr.otp || s.amr.webauthn : false;
+  const uvPasskey = d.passkeyUvTwoFactors === true && s?.amr.webauthn === true && s.amr.uv === true;
+  const level = s ? ((s.amr.pwd && possession) || uvPasskey ? 2 : s.amr.pwd || possession ? 1 : 0) : 0;
   sendJson(
     p.res,
     200,
@@ -144,7 +185,7 @@ const userInfo: Handler = needCookie(async (p, d, c) => {
       emails: s.emails,
       method: 'totp',
       has_totp: await d.hasTotp(s.username),
-      has_webauthn: false,
+      has_webauthn: (await d.hasWebAuthn?.(s.username)) ?? false,
       has_duo: false,
     }),
   );

@@ -44,4 +44,35 @@ DROP TABLE banned_ip; DROP TABLE banned_user; DROP TABLE authentication_logs; DR
     up: AUDIT_SQLITE_DDL,
     down: 'DROP TABLE audit_meta; DROP TABLE audit_checkpoints; DROP TABLE audit_log;',
   },
+  {
+    version: 3,
+    name: 'credentials',
+    up: `
+CREATE TABLE webauthn_users (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, rpid TEXT NOT NULL, username TEXT NOT NULL, userid TEXT NOT NULL,
+  UNIQUE (rpid, username), UNIQUE (rpid, userid));
+CREATE TABLE webauthn_credentials (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, created_at INTEGER NOT NULL, last_used_at INTEGER, rpid TEXT NOT NULL,
+  username TEXT NOT NULL, description TEXT NOT NULL, kid TEXT NOT NULL UNIQUE, aaguid TEXT,
+  attestation_type TEXT NOT NULL DEFAULT '', attachment TEXT NOT NULL DEFAULT '', transport TEXT NOT NULL DEFAULT '',
+  sign_count INTEGER NOT NULL DEFAULT 0, clone_warning INTEGER NOT NULL DEFAULT 0, discoverable INTEGER NOT NULL DEFAULT 0,
+  present INTEGER NOT NULL DEFAULT 0, verified INTEGER NOT NULL DEFAULT 0, backup_eligible INTEGER NOT NULL DEFAULT 0,
+  backup_state INTEGER NOT NULL DEFAULT 0, public_key BLOB NOT NULL, attestation BLOB,
+  UNIQUE (username, description));
+CREATE INDEX webauthn_credentials_lookup ON webauthn_credentials (username, rpid);
+CREATE TABLE webauthn_challenges (
+  challenge TEXT PRIMARY KEY, kind TEXT NOT NULL, username TEXT NOT NULL, binding TEXT NOT NULL, data TEXT NOT NULL,
+  expires_at INTEGER NOT NULL);
+CREATE TABLE one_time_code (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, public_id TEXT NOT NULL UNIQUE, signature TEXT NOT NULL UNIQUE,
+  issued_at INTEGER NOT NULL, issued_ip TEXT NOT NULL, expires_at INTEGER NOT NULL, username TEXT NOT NULL,
+  intent TEXT NOT NULL, consumed_at INTEGER, consumed_ip TEXT, revoked_at INTEGER, revoked_ip TEXT, code BLOB NOT NULL);
+CREATE TABLE identity_verification (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, jti TEXT NOT NULL UNIQUE, iat INTEGER NOT NULL, issued_ip TEXT NOT NULL,
+  exp INTEGER NOT NULL, username TEXT NOT NULL, action TEXT NOT NULL, consumed INTEGER, consumed_ip TEXT,
+  revoked INTEGER, revoked_ip TEXT);`,
+    down: `
+DROP TABLE identity_verification; DROP TABLE one_time_code; DROP TABLE webauthn_challenges;
+DROP TABLE webauthn_credentials; DROP TABLE webauthn_users;`,
+  },
 ];
