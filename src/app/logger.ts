@@ -47,25 +47,50 @@ function textStream(out: pino.DestinationStream): Writable {
   });
 }
 
+/** Lines wait at most this long in the stdout buffer: a log tail stays live without a write per line. */
+const FLUSH_EVERY_MS = 100;
+
+/**
+ * process.stdout writes to a pipe or file synchronously on Linux: one syscall per line, on the event loop. Under
+ * load that was the largest single cost of a forward-auth check (docs/performance.md), so the real stdout goes
+ * through a buffered asynchronous destination, flushed on a short timer and on exit.
+ */
+function bufferedStdout(): pino.DestinationStream {
+  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => dest.flush(), FLUSH_EVERY_MS).unref();
+  process.once('exit', () => dest.flushSync());
+  return dest;
+}
+
+export type PortcullisLogger = Logger &
+  pino.Logger & {
+    /**
+     * The logger for `authz.decision` events: same destinations, no redaction pass. The decision event's fields
+     * are fixed by src/http/authz/handler.ts (user, URL without query, policy, reasons) and carry no secret, and
+     * redaction cost more per check than the rest of the log line.
+     */
+    readonly decisions: Logger;
+  };
+
 export function createLogger(
   cfg: LogConfig,
   stdout: pino.DestinationStream = process.stdout,
-): Logger & pino.Logger {
+): PortcullisLogger {
   const targets: pino.DestinationStream[] = [];
   if (cfg.filePath) {
     const path = cfg.filePath.replace('%d', new Date().toISOString().slice(0, 10));
     targets.push(pino.destination({ dest: path, sync: false, mkdir: true }));
   }
-  if (!cfg.filePath || cfg.keepStdout) targets.push(stdout);
-  const streams = targets.map((t) => ({ stream: cfg.format === 'text' ? textStream(t) : t }));
-  return pino(
-    {
-      level: cfg.level === 'trace' ? 'trace' : cfg.level,
-      base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT, censor: '[redacted]' },
-    },
-    pino.multistream(streams),
-  );
+  if (!cfg.filePath || cfg.keepStdout) targets.push(stdout === process.stdout ? bufferedStdout() : stdout);
+  const streams = targets.map((t) => (cfg.format === 'text' ? textStream(t) : t));
+  const destination =
+    streams.length === 1 ? streams[0]! : pino.multistream(streams.map((stream) => ({ stream })));
+  const options: pino.LoggerOptions = {
+    level: cfg.level === 'trace' ? 'trace' : cfg.level,
+    base: undefined,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+  };
+  const logger = pino({ ...options, redact: { paths: REDACT, censor: '[redacted]' } }, destination);
+  return Object.assign(logger, { decisions: pino(options, destination) });
 }

@@ -69,8 +69,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     config: config.regulation,
     clock,
   });
-  // Hashing runs on libuv's pool (4 threads); more concurrent verifications would only queue there.
-  const limiter = createLimiter(Math.max(2, cpus().length), 512);
+  // One verification per core but one: a default-cost argon2id hash keeps a core busy for ~100 ms, and the core
+  // left over is what keeps forward-auth checks fast during a login flood (bench S4, docs/performance.md).
+  const limiter = createLimiter(Math.max(1, cpus().length - 1), 512);
   const passwordCheck = createPasswordCheck({ users: () => users, regulator, limiter, logger, clock });
   const authorize = createAuthorizer({
     acl: () => acl,

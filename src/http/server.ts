@@ -34,6 +34,8 @@ export interface GatewayDeps {
   readonly account?: AccountFlows | undefined;
   readonly passkeyUvTwoFactors?: boolean | undefined;
   readonly logger: Logger;
+  /** Where `authz.decision` events go (the runtime's redaction-free decision logger); default `logger`. */
+  readonly decisionLogger?: Logger | undefined;
   /** PEM material when the listener itself terminates TLS (`server.tls`); client CAs turn on mTLS. */
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] } | undefined;
   readonly maxHeaderSize: number;
@@ -60,7 +62,7 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     authorize: deps.authorize,
     cookieForHost: deps.cookieForHost,
     trusted,
-    logger: deps.logger,
+    logger: deps.decisionLogger ?? deps.logger,
     tls: deps.tls !== undefined,
   };
   const exact = new Map<string, { fn: AuthzFn; anyMethod: boolean }>();

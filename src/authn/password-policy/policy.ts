@@ -2,9 +2,8 @@
  * `password_policy`: Authelia's standard rules (length, character classes) or a zxcvbn strength score, checked
  * before a reset or change writes a new password. zxcvbn is the maintained TypeScript port (@zxcvbn-ts).
  */
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import type { PasswordPolicyConfig } from '../../config/index.js';
 
 export type PolicyMode = 'disabled' | 'standard' | 'zxcvbn';
@@ -33,8 +32,13 @@ export interface PasswordPolicy {
 
 let zxcvbn: ZxcvbnFactory | undefined;
 function scorer(): ZxcvbnFactory {
-  // Built lazily: the dictionaries cost a few MB and most deployments never enable zxcvbn.
-  zxcvbn ??= new ZxcvbnFactory({
+  // Loaded on first use (synchronously, through the packages' CommonJS builds): the dictionaries cost a few MB
+  // and ~200 ms of start-up, and most deployments never enable zxcvbn.
+  const load = createRequire(import.meta.url);
+  const core = load('@zxcvbn-ts/core') as typeof import('@zxcvbn-ts/core');
+  const common = load('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
+  const en = load('@zxcvbn-ts/language-en') as typeof import('@zxcvbn-ts/language-en');
+  zxcvbn ??= new core.ZxcvbnFactory({
     graphs: common.adjacencyGraphs,
     dictionary: { ...common.dictionary, ...en.dictionary },
     translations: en.translations,

@@ -3,13 +3,12 @@
  * challenge, origin and RP ID, the signature counter (a counter that does not advance flags a cloned key) and the
  * backup flags (a credential that was not backup eligible cannot become so).
  */
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  type PublicKeyCredentialRequestOptionsJSON,
-  verifyAuthenticationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { WebauthnConfig } from '../../config/index.js';
+import { webauthnLibrary } from './library.js';
 import type { ExistingCredential } from './registration.js';
 
 export async function authenticationOptions(
@@ -20,7 +19,7 @@ export async function authenticationOptions(
     userVerification?: 'required' | undefined;
   },
 ): Promise<PublicKeyCredentialRequestOptionsJSON> {
-  return generateAuthenticationOptions({
+  return (await webauthnLibrary()).generateAuthenticationOptions({
     rpID: p.rpId,
     timeout: cfg.timeout,
     userVerification: p.userVerification ?? cfg.selectionCriteria.userVerification,
@@ -91,9 +90,11 @@ export async function verifyAssertion(
     requireUserVerification?: boolean;
   },
 ): Promise<AssertionVerdict> {
-  let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>['authenticationInfo'];
+  let info: Awaited<
+    ReturnType<typeof import('@simplewebauthn/server').verifyAuthenticationResponse>
+  >['authenticationInfo'];
   try {
-    const r = await verifyAuthenticationResponse({
+    const r = await (await webauthnLibrary()).verifyAuthenticationResponse({
       response: p.response as AuthenticationResponseJSON,
       expectedChallenge: p.challenge,
       expectedOrigin: p.origin,

@@ -2,13 +2,12 @@
  * The WebAuthn registration ceremony over @simplewebauthn/server, with Authelia's knobs: attestation conveyance,
  * selection criteria (attachment, discoverability, user verification) and the AAGUID / backup-eligibility filters.
  */
-import {
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyRegistrationResponse,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { WebauthnConfig } from '../../config/index.js';
+import { webauthnLibrary } from './library.js';
 
 export interface RegistrationUser {
   readonly username: string;
@@ -27,7 +26,7 @@ export async function registrationOptions(
   p: { rpId: string; user: RegistrationUser; exclude: readonly ExistingCredential[] },
 ): Promise<PublicKeyCredentialCreationOptionsJSON> {
   const sc = cfg.selectionCriteria;
-  const options = await generateRegistrationOptions({
+  const options = await (await webauthnLibrary()).generateRegistrationOptions({
     rpName: cfg.displayName,
     rpID: p.rpId,
     userName: p.user.username,
@@ -80,10 +79,12 @@ export async function verifyRegistration(
   cfg: WebauthnConfig,
   p: { response: unknown; challenge: string; origin: string; rpId: string },
 ): Promise<RegistrationVerdict> {
-  let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>['registrationInfo'];
+  let info: Awaited<
+    ReturnType<typeof import('@simplewebauthn/server').verifyRegistrationResponse>
+  >['registrationInfo'];
   const response = p.response as RegistrationResponseJSON;
   try {
-    const r = await verifyRegistrationResponse({
+    const r = await (await webauthnLibrary()).verifyRegistrationResponse({
       response,
       expectedChallenge: p.challenge,
       expectedOrigin: p.origin,

@@ -54,6 +54,7 @@ export async function startGateway(
     account: runtime.account,
     passkeyUvTwoFactors: config.webauthn.experimentalEnablePasskeyUvTwoFactors,
     logger: runtime.logger,
+    decisionLogger: runtime.logger.decisions,
     tls: readTls(config.server.tls),
     maxHeaderSize: Math.max(16 * 1024, config.server.buffers.read),
     portal: createPortalStatic({

@@ -82,7 +82,8 @@ export function createAuthzHandler(endpoint: AuthzEndpoint, route: string, deps:
         username: x.user ?? '',
         method: x.method ?? '',
         url: x.url ?? '',
-        session: sessionDigest(first(req.headers.cookie)),
+        // Detection groups denials per session; an allow needs no digest (a hash per check saved).
+        session: status === 200 ? undefined : sessionDigest(first(req.headers.cookie)),
         durationMs: performance.now() - started,
       });
       d.logger.info(
