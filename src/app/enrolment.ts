@@ -4,7 +4,7 @@
  */
 import { newTotpRecord, secretFromBase32, totpCode, totpSecretBase32, totpUri } from '../authn/index.js';
 import type { TotpConfig } from '../config/index.js';
-import { type Clock, type Logger, safeEqual } from '../core/index.js';
+import { type Clock, type Logger, publishSecurityEvent, safeEqual } from '../core/index.js';
 import type { Notifier } from '../notify/index.js';
 import type { SessionManager, UserSession } from '../session/index.js';
 import type { TotpRecord, TotpStore } from '../storage/index.js';
@@ -99,6 +99,13 @@ export function createEnrolmentFlow(deps: EnrolmentDeps) {
     await deps.totpStore.markUsed(s.username, step, now);
     await deps.sessions.update({ ...s, pendingTotp: undefined });
     deps.logger.info({ event: 'totp.registered', username: s.username, remote_ip: ip }, 'TOTP registered');
+    publishSecurityEvent({
+      type: 'device.registered',
+      at: now,
+      ip,
+      username: s.username,
+      detail: { kind: 'totp' },
+    });
     await notifyEvent(deps.notifier, s, ip, 'Second Factor Method Added', 'One-Time Password', 'added');
     return { ok: true, data: undefined };
   }
@@ -111,6 +118,13 @@ export function createEnrolmentFlow(deps: EnrolmentDeps) {
     if (!(await deps.totpStore.delete(s.username)))
       return { ok: false, status: 404, reason: 'not-registered' };
     deps.logger.info({ event: 'totp.deleted', username: s.username, remote_ip: ip }, 'TOTP deleted');
+    publishSecurityEvent({
+      type: 'device.removed',
+      at: deps.clock.now(),
+      ip,
+      username: s.username,
+      detail: { kind: 'totp' },
+    });
     await notifyEvent(deps.notifier, s, ip, 'Second Factor Method Removed', 'One-Time Password', 'removed');
     return { ok: true, data: undefined };
   }

@@ -34,6 +34,12 @@ export {
   type MonitoringDeps,
   openMonitoringStorage,
 } from './monitoring.js';
+export {
+  createPreferencesFlow,
+  type PreferencesFlow,
+  type SecondFactorMethodName,
+  type UserSecondFactorInfo,
+} from './preferences.js';
 export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
 export { createPasswordFlow, type PasswordFlow, POLICY_MESSAGE } from './reset-password.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';

@@ -1,6 +1,7 @@
 /**
  * Wires continuous monitoring into a runtime: the audit log, Prometheus metrics and detection all listen to
- * core's diagnostics channels; detections become bans (in the shared ban store) and alerts (webhook POSTs).
+ * core's diagnostics channels; detections become bans (in the shared ban store) and alerts (webhook POSTs and
+ * rate-limited mails through the notifier).
  */
 import { randomInt } from 'node:crypto';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -19,8 +20,10 @@ import {
 } from '../core/index.js';
 import { type Detection, type DetectionInput, Detector } from '../detection/index.js';
 import { createMetrics, type Metrics, type MetricsServer, startMetricsServer } from '../metrics/index.js';
+import type { Notifier } from '../notify/index.js';
 import { SqlAuditStore } from '../storage/audit-sql.js';
 import type { AuditStore, SqlClient } from '../storage/index.js';
+import { createEmailAlerts } from './alert-mail.js';
 import { openStorage } from './storage.js';
 
 /** What monitoring needs from the ban store: the one the Regulator consults before any password work. */
@@ -49,6 +52,8 @@ export interface MonitoringDeps {
   readonly fetch?: typeof fetch;
   /** First webhook retry delay (doubles per attempt). */
   readonly alertRetryMs?: number;
+  /** The runtime's notifier, for `detection.alerts.email`; without it email alerts are only logged. */
+  readonly notifier?: Notifier | undefined;
 }
 
 export interface Monitoring {
@@ -115,6 +120,17 @@ export async function attachMonitoring(deps: MonitoringDeps): Promise<Monitoring
   const doFetch = deps.fetch ?? fetch;
   const webhook = config.detection.alerts.webhook;
   const retryMs = deps.alertRetryMs ?? 1000;
+  const emailCfg = config.detection.alerts.email;
+  const email =
+    detector && emailCfg && deps.notifier
+      ? createEmailAlerts({
+          notifier: deps.notifier,
+          recipients: emailCfg.recipients,
+          intervalMs: emailCfg.interval,
+          clock,
+          logger: log,
+        })
+      : undefined;
 
   async function postAlert(d: Detection): Promise<void> {
     if (!webhook) return;
@@ -182,6 +198,7 @@ export async function attachMonitoring(deps: MonitoringDeps): Promise<Monitoring
         ...(d.banIps.length ? ['ban_ip'] : []),
         ...(d.banUsers.length ? ['ban_user'] : []),
         ...(d.alert ? ['alert'] : []),
+        ...(d.email ? ['email'] : []),
       ];
       publishSecurityEvent({
         type: 'detection.triggered',
@@ -197,6 +214,7 @@ export async function attachMonitoring(deps: MonitoringDeps): Promise<Monitoring
       for (const ip of d.banIps) track(ban('ip', ip, d));
       for (const u of d.banUsers) track(ban('user', u, d));
       if (d.alert) track(postAlert(d));
+      if (email && (d.alert || d.email)) track(email.alert(d, actions));
     }
   }
 
@@ -273,6 +291,8 @@ export async function attachMonitoring(deps: MonitoringDeps): Promise<Monitoring
       unsubscribe(CHANNELS.security, onSecurity);
       unsubscribe(CHANNELS.authz, onAuthz);
       await settled();
+      // Held detections go out in one last digest rather than vanish with the process.
+      await email?.close();
       metrics?.close();
       await metricsServer?.close();
       await audit?.close();

@@ -18,6 +18,7 @@ import { createLogger } from './logger.js';
 import { createPortalFlows } from './login.js';
 import { attachMonitoring } from './monitoring.js';
 import { createPasswordCheck } from './password-check.js';
+import { createPreferencesFlow } from './preferences.js';
 import { createPasswordFlow } from './reset-password.js';
 import { openStorage } from './storage.js';
 import { createWebAuthnFlow } from './webauthn.js';
@@ -159,6 +160,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     clock,
     logger,
     storage,
+    notifier,
     // Gauges read at scrape time: counted in SQL, not by loading every row.
     bansActive: async () => {
       const bans = await storage.bans.list();
@@ -191,6 +193,15 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     flows,
     hasTotp: async (username: string) => (await storage.totp.get(username)) !== undefined,
     hasWebAuthn: async (username: string) => (await storage.webauthn.list(username)).length > 0,
+    preferences: createPreferencesFlow({
+      preferences: storage.preferences,
+      hasTotp: async (username) => (await storage.totp.get(username)) !== undefined,
+      hasWebAuthn: async (username) => (await storage.webauthn.list(username)).length > 0,
+      // Duo push is not supported: mobile_push is never offered (config rules warn about duo_api).
+      enabled: { totp: !config.totp.disable, webauthn: !config.webauthn.disable, mobilePush: false },
+      fallback: config.default2faMethod,
+      logger,
+    }),
     notifier,
     account: { elevation, enrolment, webauthn, passwords },
     async close(): Promise<void> {

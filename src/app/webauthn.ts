@@ -174,6 +174,13 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
       { event: 'webauthn.registered', username: s.username, remote_ip: ip },
       'WebAuthn credential registered',
     );
+    publishSecurityEvent({
+      type: 'device.registered',
+      at: deps.clock.now(),
+      ip,
+      username: s.username,
+      detail: { kind: 'webauthn' },
+    });
     await notifyEvent(
       deps.notifier,
       s,
@@ -208,6 +215,13 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
       { event: 'webauthn.deleted', username: s.username, remote_ip: ip },
       'WebAuthn credential deleted',
     );
+    publishSecurityEvent({
+      type: 'device.removed',
+      at: deps.clock.now(),
+      ip,
+      username: s.username,
+      detail: { kind: 'webauthn' },
+    });
     await notifyEvent(
       deps.notifier,
       s,

@@ -32,7 +32,7 @@ export const AUDIT_EVENTS: Readonly<Record<SecurityEventType, AuditEventInfo>> =
   'session.destroyed': { description: 'the user logged out', detail: [] },
   'session.revoked': {
     description: 'a session was ended by an administrator or a policy',
-    detail: ['reason'],
+    detail: ['reason', 'count'],
   },
   'ban.added': {
     description: 'an IP or user was banned',

@@ -577,6 +577,7 @@ function detection(raw: T, networks: Record<string, string[]>): Config['detectio
   const dd = o(d);
   const rules = o(dd['rules']);
   const webhook = o(dd['alerts'])['webhook'];
+  const email = o(dd['alerts'])['email'];
   const rule = (name: keyof Config['detection']['rules']) => {
     const r = o(rules[name]);
     const dflt = DETECTION_RULE_DEFAULTS[name];
@@ -613,6 +614,9 @@ function detection(raw: T, networks: Record<string, string[]>): Config['detectio
             timeout: pos(webhook['timeout'], 5 * SECOND),
             retries: n(webhook['retries'], 3),
           }
+        : undefined,
+      email: present(email)
+        ? { recipients: strs(email['recipients']), interval: pos(email['interval'], 15 * MINUTE) }
         : undefined,
     },
   };

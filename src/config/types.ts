@@ -334,7 +334,8 @@ export interface AuditConfig {
   };
 }
 
-export type DetectionActionName = 'ban_ip' | 'ban_user' | 'alert';
+/** `alert` goes to every configured alert channel; `email` to the email channel only. */
+export type DetectionActionName = 'ban_ip' | 'ban_user' | 'alert' | 'email';
 
 export interface DetectionRuleConfig {
   readonly enabled: boolean;
@@ -367,6 +368,14 @@ export interface DetectionConfig {
           readonly headers: Readonly<Record<string, string>>;
           readonly timeout: number;
           readonly retries: number;
+        }
+      | undefined;
+    /** Alert mails through the configured notifier, at most one per `interval` (the rest go in one digest). */
+    readonly email?:
+      | {
+          readonly recipients: readonly string[];
+          /** ms between two alert mails. */
+          readonly interval: number;
         }
       | undefined;
   };

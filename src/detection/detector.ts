@@ -35,7 +35,10 @@ export interface Detection {
   readonly banIps: readonly string[];
   readonly banUsers: readonly string[];
   readonly banDurationMs: number;
+  /** `alert`: every configured channel (webhook and email). */
   readonly alert: boolean;
+  /** `email`: the email channel, even when `alert` is not set. */
+  readonly email: boolean;
   readonly message: string;
 }
 
@@ -124,6 +127,7 @@ export class Detector {
       banUsers: banUser ? users : [],
       banDurationMs: r.banDuration,
       alert: r.actions.includes('alert'),
+      email: r.actions.includes('email'),
       message,
     };
   }

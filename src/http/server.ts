@@ -10,7 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { Authorizer, PortalFlows } from '../app/index.js';
+import type { Authorizer, PortalFlows, PreferencesFlow } from '../app/index.js';
 import type { AuthzEndpoint, SessionCookieConfig } from '../config/index.js';
 import { isPortcullisError, type Logger, publishRequestEvent } from '../core/index.js';
 import type { AccountFlows, PortalDeps } from './api/portal.js';
@@ -31,6 +31,7 @@ export interface GatewayDeps {
   readonly secondFactorEnabled: () => boolean;
   readonly hasTotp: (username: string) => Promise<boolean>;
   readonly hasWebAuthn?: ((username: string) => Promise<boolean>) | undefined;
+  readonly preferences?: PreferencesFlow | undefined;
   readonly account?: AccountFlows | undefined;
   readonly passkeyUvTwoFactors?: boolean | undefined;
   readonly logger: Logger;
@@ -81,6 +82,7 @@ export function createGatewayServer(deps: GatewayDeps): Server {
     secondFactorEnabled: deps.secondFactorEnabled,
     hasTotp: deps.hasTotp,
     hasWebAuthn: deps.hasWebAuthn,
+    preferences: deps.preferences,
     account: deps.account,
     passkeyUvTwoFactors: deps.passkeyUvTwoFactors,
   };

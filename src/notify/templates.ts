@@ -49,6 +49,16 @@ Details:
 If you did not make this change, contact an administrator right away.
 This change was made from the IP address {{ .RemoteIP }} for {{ .Domain }}.
 `,
+  DetectionAlert: `Portcullis detection alert
+
+{{ .Summary }}
+
+{{ .Details }}
+
+See the bans with: portcullis bans list
+Lift one with: portcullis bans remove ip VALUE (or: user VALUE)
+At most one alert mail is sent every {{ .Interval }}; detections in between are collected into the next one.
+`,
 };
 
 const FRAME = (body: string) => `<!DOCTYPE html>
@@ -73,6 +83,19 @@ const HTML: Record<TemplateName, string> = {
   Event: FRAME(`<p>{{ .BodyPrefix }}<strong>{{ .BodyEvent }}</strong>{{ .BodySuffix }}</p>
 <pre style="background:#f4f5f7;padding:12px;border-radius:8px;white-space:pre-wrap">{{ .Details }}</pre>
 <p>If you did not make this change, contact an administrator right away.</p>`),
+  // Addressed to administrators, not to a user: no greeting, no "this request was made from" footer.
+  DetectionAlert: `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }}</title></head>
+<body style="margin:0;padding:24px;background:#f4f5f7;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1d2330">
+<div style="max-width:640px;margin:0 auto;background:#fff;border-radius:12px;padding:32px;border:1px solid #e3e6ea">
+<h1 style="font-size:20px;margin:0 0 16px;color:#b42318">{{ .Title }}</h1>
+<p><strong>{{ .Summary }}</strong></p>
+<pre style="background:#f4f5f7;padding:12px;border-radius:8px;white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:13px">{{ .Details }}</pre>
+<p>See the bans with <code>portcullis bans list</code>; lift one with <code>portcullis bans remove ip VALUE</code> (or <code>user VALUE</code>).</p>
+<p style="font-size:12px;color:#5b6472;margin-top:32px">At most one alert mail is sent every {{ .Interval }}; detections in between are collected into the next one.</p>
+</div></body></html>
+`,
 };
 
 const PLACEHOLDER = /\{\{\s*\.(\w+)\s*\}\}/g;

@@ -6,7 +6,12 @@ export interface Recipient {
 }
 
 /** Authelia's template names (also the file names looked up under `notifier.template_path`). */
-export type TemplateName = 'IdentityVerificationOTC' | 'IdentityVerificationJWT' | 'Event';
+export type TemplateName =
+  | 'IdentityVerificationOTC'
+  | 'IdentityVerificationJWT'
+  | 'Event'
+  /** Portcullis-only: a detection alert to the administrators (detection.alerts.email). */
+  | 'DetectionAlert';
 
 export interface Mail {
   readonly to: Recipient;

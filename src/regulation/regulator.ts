@@ -3,7 +3,7 @@
  * `guard()` makes check → verify → record atomic per user and per IP, so parallel guesses cannot outrun the ban.
  */
 import type { RegulationConfig } from '../config/index.js';
-import type { Clock } from '../core/index.js';
+import { type Clock, publishBanEvent, publishSecurityEvent } from '../core/index.js';
 import type { AttemptStore, AuthAttempt, BanKind, BanStore } from '../storage/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
@@ -85,12 +85,21 @@ export class Regulator {
       }
       if (failures >= maxRetries) {
         const newest = recent[0]?.time ?? now;
+        const value = scope === 'user' ? a.username : a.ip;
         await this.#d.bans.ban(
           scope,
-          scope === 'user' ? a.username : a.ip,
+          value,
           newest + banTime,
           `${failures} failed attempts within ${Math.round(findTime / 1000)}s`,
         );
+        // Regulation bans are security events like detection's: audited and counted (issue 7).
+        publishBanEvent({ action: 'added', kind: scope, value, source: 'regulation' });
+        publishSecurityEvent({
+          type: 'ban.added',
+          at: now,
+          ...(scope === 'ip' ? { ip: value } : { username: value }),
+          detail: { kind: scope, value, until: newest + banTime, source: 'regulation' },
+        });
       }
     }
   }
@@ -107,7 +116,7 @@ export class Regulator {
       attempt: { authType: string; requestUri: string; requestMethod: string };
     }>,
   ): Promise<GuardResult> {
-    return this.#mutex.run([`user:${username}`, `ip:${ip}`], async () => {
+    const attempt = async (): Promise<GuardResult> => {
       const ban = await this.check(username, ip);
       if (ban.banned) {
         await this.mark(
@@ -119,6 +128,7 @@ export class Regulator {
       const r = await verify();
       await this.mark({ username, ip, successful: r.successful, ...r.attempt });
       return { banned: false, successful: r.successful };
-    });
+    };
+    return this.#mutex.run([`user:${username}`, `ip:${ip}`], attempt);
   }
 }

@@ -3,7 +3,7 @@
  * session the way Authelia's CookieSession strategy does, create (always under a new id), update, destroy.
  */
 import type { SessionCookieConfig } from '../config/index.js';
-import type { Clock, Logger } from '../core/index.js';
+import { type Clock, type Logger, publishSecurityEvent } from '../core/index.js';
 import { deletionCookie, readSessionCookie, serializeSessionCookie } from './cookie.js';
 import { newSessionId } from './id.js';
 import {
@@ -131,7 +131,7 @@ export class SessionManager {
         { ...log, session_domain: stored.cookieDomain },
         `Destroying session cookie as the cookie domain '${stored.cookieDomain}' does not match the requests detected cookie domain '${cfg.domain}' which may be a sign a user tried to move this cookie from one domain to another`,
       );
-      return this.#drop(id, 'domain-mismatch');
+      return this.#drop(id, 'domain-mismatch', stored.username);
     }
     if (isExpired(stored, cfg, now)) return this.#drop(id, 'expired');
     if (isInactive(stored, cfg, now)) {
@@ -143,7 +143,7 @@ export class SessionManager {
     }
 
     const refreshed = await this.#refresh(stored, now, log);
-    if (refreshed === 'user-removed') return this.#drop(id, 'user-removed');
+    if (refreshed === 'user-removed') return this.#drop(id, 'user-removed', stored.username);
     let { session } = refreshed;
 
     const header = opts.sessionUsernameHeader;
@@ -152,7 +152,7 @@ export class SessionManager {
         log,
         `Session for user does not match the Session-Username header with value '${header}' which could be a sign of a cookie hijack`,
       );
-      return this.#drop(id, 'username-mismatch');
+      return this.#drop(id, 'username-mismatch', stored.username);
     }
 
     if (refreshed.modified) {
@@ -225,8 +225,20 @@ export class SessionManager {
   }
 
   /** Ends every session of a user (e.g. removed from the users file); returns how many. */
-  revokeUser(username: string): Promise<number> {
-    return this.#store.deleteByUser(username);
+  async revokeUser(username: string): Promise<number> {
+    const n = await this.#store.deleteByUser(username);
+    if (n > 0) this.#revoked(username, 'revoked', n);
+    return n;
+  }
+
+  /** A session ended by policy rather than by its user or its clock is a security event (audit, issue 7). */
+  #revoked(username: string, reason: string, count = 1): void {
+    publishSecurityEvent({
+      type: 'session.revoked',
+      at: this.#clock.now(),
+      username,
+      detail: { reason, count },
+    });
   }
 
   /** Re-reads the user's profile when due (Authelia's handleSessionValidateRefresh). */
@@ -279,8 +291,9 @@ export class SessionManager {
     return this.#refreshInterval === 0 || s.refreshAt <= now;
   }
 
-  async #drop(id: string, reason: DestroyReason): Promise<LoadResult> {
+  async #drop(id: string, reason: DestroyReason, username?: string): Promise<LoadResult> {
     await this.#store.delete(id);
+    if (username !== undefined) this.#revoked(username, reason);
     return { destroyed: reason };
   }
 }

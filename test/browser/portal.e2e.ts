@@ -1,12 +1,12 @@
 /**
  * The login portal in a real Chromium, through real Caddy (forward_auth) in front of the gateway: sign in with a
  * password and reach the app, the second-factor page for a two_factor path, sign out, and the messages a person
- * sees for a wrong password and for a ban. Screenshots (light and dark) go to test-artifacts/portal/.
+ * sees for a wrong password and for a ban. Screenshots (light and dark) go to test-artifacts/screenshots/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launch, type Stack, screenshots, startStack } from './support.js';
+import type { Browser } from 'playwright-core';
+import { launch, type Stack, screenshots, signIn, startStack } from './support.js';
 
 describe('portal in a browser, behind Caddy', { timeout: 120_000 }, () => {
   let stack: Stack;
@@ -25,12 +25,6 @@ describe('portal in a browser, behind Caddy', { timeout: 120_000 }, () => {
     await browser?.close();
     await stack?.stop();
   });
-
-  async function signIn(page: Page, username: string, password: string): Promise<void> {
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  }
 
   it('sends an anonymous visitor to the portal, signs in with a password and lands on the app', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

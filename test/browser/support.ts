@@ -1,6 +1,7 @@
 /**
  * Browser-test plumbing: Debian's Chromium through playwright-core, the demo TLS front (or real Caddy) in front of
- * an in-process gateway on *.portcullis.localhost, and screenshots under test-artifacts/portal/.
+ * an in-process gateway on *.portcullis.localhost, a real SMTP listener for the portal's mail, a CDP virtual
+ * authenticator, TOTP codes, and screenshots under test-artifacts/screenshots/.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import * as OTPAuth from 'otpauth';
+import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { createSelfSignedCertificate } from '../../src/cli/commands/demo-cert.js';
 import { createDemoFront } from '../../src/cli/commands/demo-front.js';
 import { type Harness, startHarness, type TestUser } from '../harness/gateway.js';
@@ -16,7 +19,7 @@ import { type Harness, startHarness, type TestUser } from '../harness/gateway.js
 export const DOMAIN = 'portcullis.localhost';
 export const PORTAL_HOST = `auth.${DOMAIN}`;
 export const APP_HOST = `app.${DOMAIN}`;
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'portal');
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 
 export function chromiumPath(): string {
   const r = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
@@ -52,29 +55,184 @@ export async function launch(spki: string): Promise<Browser> {
   });
 }
 
-/** A context with a CDP virtual authenticator (ctap2, resident keys, user verification). */
-export async function withAuthenticator(context: BrowserContext, page: Page): Promise<void> {
+export interface VirtualAuthenticator {
+  readonly cdp: CDPSession;
+  readonly authenticatorId: string;
+  /** The credentials the authenticator holds (resident or not), as CDP reports them. */
+  credentials(): Promise<{ credentialId: string; isResidentCredential: boolean; rpId?: string }[]>;
+}
+
+/** A CDP virtual authenticator (ctap2, internal, resident keys, user verification) attached to `page`. */
+export async function withAuthenticator(context: BrowserContext, page: Page): Promise<VirtualAuthenticator> {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
-  await cdp.send('WebAuthn.addVirtualAuthenticator', {
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
     options: {
       protocol: 'ctap2',
       transport: 'internal',
       hasResidentKey: true,
       hasUserVerification: true,
       isUserVerified: true,
+      // Answers at once: no simulated touch to wait for.
+      automaticPresenceSimulation: true,
     },
   });
+  return {
+    cdp,
+    authenticatorId,
+    async credentials() {
+      return (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
+    },
+  };
 }
 
-/** Saves `name-light.png` and `name-dark.png` of the current page (theme `auto` follows the emulated scheme). */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/**
+ * Saves `name-light.png` and `name-dark.png` of the current page (theme `auto` follows the emulated scheme); with
+ * `phone`, also `name-phone-light.png` / `name-phone-dark.png` at 390×844, then restores the viewport.
+ */
+export async function screenshots(page: Page, name: string, opts: { phone?: boolean } = {}): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  for (const scheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme: scheme });
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-${scheme}.png`), fullPage: true });
+  const shoot = async (suffix: string) => {
+    // A modal's backdrop covers the viewport only: a full-page capture would show the page below it unveiled.
+    const fullPage = (await page.locator('dialog[open]').count()) === 0;
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      // Transitions finished: a theme switch must not be caught half-way between light and dark colours.
+      await page.screenshot({
+        path: join(ARTIFACTS, `${name}${suffix}-${scheme}.png`),
+        fullPage,
+        animations: 'disabled',
+      });
+    }
+  };
+  await shoot('');
+  const viewport = page.viewportSize();
+  if (opts.phone && viewport && viewport.width !== 390) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shoot('-phone');
+    await page.setViewportSize(viewport);
   }
   await page.emulateMedia({ colorScheme: 'light' });
+}
+
+/** Fills the sign-in form and submits it. */
+export async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** The TOTP code for a base32 secret at `at` (ms), with Authelia's defaults unless told. */
+export function totpCode(
+  secret: string,
+  at: number,
+  o: { algorithm?: string; digits?: number; period?: number } = {},
+): string {
+  return new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(secret.replace(/\s+/g, '')),
+    algorithm: o.algorithm ?? 'SHA1',
+    digits: o.digits ?? 6,
+    period: o.period ?? 30,
+  }).generate({ timestamp: at });
+}
+
+export interface Mail {
+  readonly to: string[];
+  readonly subject: string;
+  /** The text/plain part, decoded. */
+  readonly text: string;
+}
+
+export interface Mailbox {
+  readonly port: number;
+  readonly mails: Mail[];
+  /** The notifier block that sends through this listener. */
+  readonly notifier: Record<string, unknown>;
+  /** The first mail after the first `skip` that matches, waiting for it to arrive. */
+  next(match: (m: Mail) => boolean, skip?: number): Promise<Mail>;
+  close(): Promise<void>;
+}
+
+/** Decodes one MIME body by its Content-Transfer-Encoding. */
+function decodeBody(body: string, encoding: string): string {
+  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (/quoted-printable/i.test(encoding)) {
+    const bytes = body
+      .replace(/=\r?\n/g, '')
+      .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+    return Buffer.from(bytes, 'latin1').toString('utf8');
+  }
+  return body;
+}
+
+/** The subject and the text/plain part of a raw message (nodemailer's multipart/alternative or a single part). */
+function parseMail(raw: string): { subject: string; text: string } {
+  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
+  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
+  const subject = /^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '';
+  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(unfolded)?.[1];
+  if (!boundary) {
+    const enc = /^Content-Transfer-Encoding: (.*)$/im.exec(unfolded)?.[1] ?? '';
+    return { subject, text: decodeBody(rest.join('\n\n'), enc) };
+  }
+  for (const part of raw.split(`--${boundary}`)) {
+    const [ph = '', ...pb] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
+    if (!/Content-Type: text\/plain/i.test(ph)) continue;
+    const enc = /Content-Transfer-Encoding: (.*)/i.exec(ph)?.[1] ?? '';
+    return { subject, text: decodeBody(pb.join('\n\n'), enc) };
+  }
+  return { subject, text: '' };
+}
+
+/** A real SMTP listener (the `smtp-server` package) on loopback that keeps every message it receives. */
+export async function startMailbox(): Promise<Mailbox> {
+  const mails: Mail[] = [];
+  // Its own throwaway certificate for STARTTLS (smtp-server's built-in one has a published key, and says so).
+  const tls = createSelfSignedCertificate(['localhost']);
+  const smtp = new SMTPServer({
+    authOptional: true,
+    key: tls.key,
+    cert: tls.cert,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          ...parseMail(Buffer.concat(chunks).toString('utf8')),
+        });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+  const port = (smtp.server.address() as { port: number }).port;
+  return {
+    port,
+    mails,
+    notifier: {
+      smtp: {
+        address: `smtp://127.0.0.1:${port}`,
+        sender: 'Portcullis <auth@portcullis.localhost>',
+        // The listener's certificate is self-signed.
+        tls: { skip_verify: true },
+      },
+    },
+    async next(match, skip = 0) {
+      for (let i = 0; i < 500; i++) {
+        const found = mails.slice(skip).find(match);
+        if (found) return found;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`no matching mail arrived (${mails.length} received)`);
+    },
+    close: () => new Promise<void>((r) => smtp.close(() => r())),
+  };
+}
+
+/** The elevation one-time code in a mail, if it is one. */
+export function elevationCodeIn(m: Mail): string | undefined {
+  return /one-time code in the portal:\s+([A-Z0-9]+)/.exec(m.text)?.[1];
 }
 
 export interface Stack {

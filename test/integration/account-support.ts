@@ -50,3 +50,16 @@ export async function elevatedLogin(
   assert.equal(r.status, 200, r.body);
   return cookie;
 }
+
+/** The audit entries of `type` stored so far (after the queue is flushed to storage), with their detail parsed. */
+export async function auditEntries(
+  h: Harness,
+  type: string,
+): Promise<{ username: string; ip: string; data: Record<string, unknown> }[]> {
+  await h.runtime.monitoring.audit!.flush();
+  const rows = await h.runtime.storage.sql.all<{ username: string; ip: string; data: string }>(
+    'SELECT username, ip, data FROM audit_log WHERE type = ? ORDER BY seq',
+    [type],
+  );
+  return rows.map((r) => ({ username: r.username, ip: r.ip, data: JSON.parse(r.data) }));
+}

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { secretFromBase32, totpCode } from '../../src/authn/index.js';
 import { type Harness, startHarness } from '../harness/gateway.js';
 import { login } from '../harness/http.js';
-import { api, elevatedLogin } from './account-support.js';
+import { api, auditEntries, elevatedLogin } from './account-support.js';
 
 describe('TOTP enrolment', () => {
   let h: Harness;
@@ -97,6 +97,10 @@ describe('TOTP enrolment', () => {
     assert.equal(cfg.digits, 8);
     const info = JSON.parse((await api(h, cookie, 'GET', '/api/user/info')).body).data;
     assert.equal(info.has_totp, true);
+    // One audit entry for the saved configuration, none for the refused double submit (issue 7).
+    assert.deepEqual(await auditEntries(h, 'device.registered'), [
+      { username: 'john', ip: '127.0.0.1', data: { kind: 'totp' } },
+    ]);
 
     const fresh = await login(h.port, 'john', 'john-password');
     assert.equal(
@@ -109,6 +113,11 @@ describe('TOTP enrolment', () => {
     assert.equal(del.status, 200);
     assert.equal((await api(h, cookie, 'GET', '/api/secondfactor/totp')).status, 404);
     assert.equal((await api(h, cookie, 'DELETE', '/api/secondfactor/totp')).status, 404);
+    assert.deepEqual(
+      await auditEntries(h, 'device.removed'),
+      [{ username: 'john', ip: '127.0.0.1', data: { kind: 'totp' } }],
+      'the refused second delete is not audited',
+    );
   });
 
   it('cancel drops the pending secret; deletion needs elevation', async () => {

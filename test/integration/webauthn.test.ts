@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Harness, startHarness } from '../harness/gateway.js';
 import { cookieFrom, login } from '../harness/http.js';
 import { createCredential, getAssertion, type SoftCredential } from '../harness/soft-authenticator.js';
-import { api, elevatedLogin } from './account-support.js';
+import { api, auditEntries, elevatedLogin } from './account-support.js';
 
 const ORIGIN = 'https://auth.example.com';
 
@@ -40,6 +40,9 @@ describe('WebAuthn and passkeys', () => {
     cred = made.credential;
     const fin = await api(h, cookie, 'POST', '/api/secondfactor/webauthn/credential/register', made.response);
     assert.equal(fin.status, 201, fin.body);
+    assert.deepEqual(await auditEntries(h, 'device.registered'), [
+      { username: 'john', ip: '127.0.0.1', data: { kind: 'webauthn' } },
+    ]);
     // The same response again: its challenge is used up.
     assert.equal(
       (await api(h, cookie, 'POST', '/api/secondfactor/webauthn/credential/register', made.response)).status,
@@ -151,5 +154,10 @@ describe('WebAuthn and passkeys', () => {
       404,
     );
     assert.equal((await api(h, elevated, 'DELETE', '/api/secondfactor/webauthn/credential/abc')).status, 400);
+    assert.deepEqual(
+      await auditEntries(h, 'device.removed'),
+      [{ username: 'john', ip: '127.0.0.1', data: { kind: 'webauthn' } }],
+      'one entry for the one credential removed',
+    );
   });
 });

@@ -51,6 +51,7 @@ export async function startGateway(
     secondFactorEnabled: () => runtime.acl.isSecondFactorEnabled,
     hasTotp: runtime.hasTotp,
     hasWebAuthn: runtime.hasWebAuthn,
+    preferences: runtime.preferences,
     account: runtime.account,
     passkeyUvTwoFactors: config.webauthn.experimentalEnablePasskeyUvTwoFactors,
     logger: runtime.logger,

@@ -66,7 +66,55 @@ test('bad audit and detection values are reported with Authelia-style messages',
     "audit.authz_sample_rate: audit: option 'authz_sample_rate' must be a number greater than 0 and at most 1 but it's configured as '2'",
     "audit.checkpoint.signing_key: audit: checkpoint: option 'signing_key' must be an Ed25519 private key in PKCS#8 PEM form",
     "detection.alerts.webhook.url: detection: alerts: webhook: option 'url' must be an http or https URL but it's configured as 'ftp://x'",
-    "detection.rules.failed_logins.actions[1]: detection: rules: failed_logins: option 'actions' must only contain 'ban_ip', 'ban_user', or 'alert' but it contains 'shout'",
+    "detection.rules.failed_logins.actions[1]: detection: rules: failed_logins: option 'actions' must only contain 'ban_ip', 'ban_user', 'alert', or 'email' but it contains 'shout'",
     "detection.trusted_networks[0]: detection: option 'trusted_networks' has an entry 'nowhere' which is neither a network name from definitions.network nor an IP or CIDR",
   ]);
+});
+
+test('detection.alerts.email: defaults, and every bad value named by its key path', () => {
+  const good = configFromObject(
+    withBase({
+      detection: {
+        rules: { failed_logins: { actions: ['ban_ip', 'email'] } },
+        alerts: { email: { recipients: ['ops@example.com'] } },
+      },
+    }),
+  );
+  assert.ok(good.ok, JSON.stringify(good.issues));
+  assert.deepEqual(good.config.detection.alerts.email, {
+    recipients: ['ops@example.com'],
+    interval: 900_000,
+  });
+  assert.deepEqual(good.config.detection.rules.failed_logins.actions, ['ban_ip', 'email']);
+  assert.ok(
+    !good.issues.some((i) => i.path.startsWith('detection.alerts')),
+    'an email channel satisfies the alert actions',
+  );
+
+  const errors = (detection: unknown) => {
+    const r = configFromObject(withBase({ detection }));
+    return r.issues.filter((i) => i.severity === 'error').map((i) => `${i.path}: ${i.message}`);
+  };
+  assert.deepEqual(errors({ alerts: { email: { interval: '5m' } } }), [
+    "detection.alerts.email.recipients: detection: alerts: email: option 'recipients' is required and must list at least one email address",
+  ]);
+  assert.deepEqual(
+    errors({ alerts: { email: { recipients: ['ops@example.com', 'not an address'], interval: 0 } } }),
+    [
+      "detection.alerts.email.recipients[1]: detection: alerts: email: option 'recipients' has an entry 'not an address' which is not an email address",
+      "detection.alerts.email.interval: detection: alerts: email: option 'interval' must be a duration of at least 1s but it's configured as '0'",
+    ],
+  );
+
+  const warned = configFromObject(
+    withBase({ detection: { rules: { new_ip_login: { actions: ['email'] } } } }),
+  );
+  assert.ok(
+    warned.issues.some(
+      (i) =>
+        i.severity === 'warning' &&
+        i.path === 'detection.alerts.email' &&
+        i.message.includes("rules have the 'email' action but detection.alerts.email is not configured"),
+    ),
+  );
 });

@@ -35,7 +35,10 @@ const auditRule: Rule = (ctx) => {
   }
 };
 
-const ACTIONS = ['ban_ip', 'ban_user', 'alert'];
+const ACTIONS = ['ban_ip', 'ban_user', 'alert', 'email'];
+
+// Deliberately loose (one @, no spaces, a dot in the domain): the SMTP server is the real judge.
+const ADDRESS = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
 const detectionRule: Rule = (ctx) => {
   const d = obj(rawAt(ctx.raw, 'detection'));
@@ -67,12 +70,45 @@ const detectionRule: Rule = (ctx) => {
       );
     }
   }
+  const email = rawAt(ctx.raw, 'detection.alerts.email');
+  if (email !== undefined) {
+    const recipients = rawAt(ctx.raw, 'detection.alerts.email.recipients');
+    if (arr(recipients).length === 0) {
+      ctx.error(
+        'detection.alerts.email.recipients',
+        "detection: alerts: email: option 'recipients' is required and must list at least one email address",
+      );
+    }
+    arr(recipients).forEach((v, i) => {
+      if (typeof v === 'string' && !ADDRESS.test(v.trim())) {
+        ctx.error(
+          `detection.alerts.email.recipients[${i}]`,
+          `detection: alerts: email: option 'recipients' has an entry '${v}' which is not an email address`,
+        );
+      }
+    });
+    const interval = rawAt(ctx.raw, 'detection.alerts.email.interval');
+    if (interval !== undefined && (typeof interval !== 'number' || interval < 1000)) {
+      ctx.error(
+        'detection.alerts.email.interval',
+        `detection: alerts: email: option 'interval' must be a duration of at least 1s but it's configured as '${String(interval)}'`,
+      );
+    }
+  }
   const rules = ctx.config.detection.rules;
-  const wantsAlert = Object.values(rules).some((r) => r.enabled && r.actions.includes('alert'));
-  if (ctx.config.detection.enabled && wantsAlert && webhook === undefined) {
+  const on = Object.values(rules).filter((r) => r.enabled);
+  if (ctx.config.detection.enabled && on.some((r) => r.actions.includes('alert'))) {
+    if (webhook === undefined && email === undefined) {
+      ctx.warn(
+        'detection.alerts',
+        "detection: some rules have the 'alert' action but no alert channel is configured (detection.alerts.webhook or detection.alerts.email): alerts are only logged",
+      );
+    }
+  }
+  if (ctx.config.detection.enabled && on.some((r) => r.actions.includes('email')) && email === undefined) {
     ctx.warn(
-      'detection.alerts',
-      "detection: some rules have the 'alert' action but no alert channel is configured (detection.alerts.webhook): alerts are only logged",
+      'detection.alerts.email',
+      "detection: some rules have the 'email' action but detection.alerts.email is not configured: those alerts are only logged",
     );
   }
 };

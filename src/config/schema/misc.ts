@@ -89,5 +89,6 @@ export const detectionSpec = obj({
   }),
   alerts: obj({
     webhook: obj({ url: str(), headers: map(str()), timeout: dur(), retries: int() }),
+    email: obj({ recipients: list(str()), interval: dur() }),
   }),
 });

@@ -8,6 +8,7 @@ import type {
   EnrolmentFlow,
   PasswordFlow,
   PortalFlows,
+  PreferencesFlow,
   RequestContext,
   WebAuthnFlow,
 } from '../../app/index.js';
@@ -23,6 +24,8 @@ export interface PortalDeps {
   readonly secondFactorEnabled: () => boolean;
   readonly hasTotp: (username: string) => Promise<boolean>;
   readonly hasWebAuthn?: ((username: string) => Promise<boolean>) | undefined;
+  /** The preferred second-factor method; absent = `method` falls back to the first enrolled device (no storage). */
+  readonly preferences?: PreferencesFlow | undefined;
   /** `webauthn.experimental_enable_passkey_uv_two_factors`: a user-verified passkey session is level 2. */
   readonly passkeyUvTwoFactors?: boolean | undefined;
   /** Credential management, elevation and password flows (issue 4); absent = those routes answer 404. */
@@ -49,6 +52,7 @@ export interface PortalRequest {
 // ban case for the honest user instead.
 const AUTH_FAILED = 'Authentication failed. Check your credentials.';
 const UNAUTHORIZED = 'Unauthorized';
+const OPERATION_FAILED = 'Operation failed.';
 
 export type Handler = (p: PortalRequest, d: PortalDeps) => Promise<void>;
 
@@ -174,21 +178,49 @@ const state: Handler = needCookie(async (p, d, c) => {
   );
 });
 
-const userInfo: Handler = needCookie(async (p, d, c) => {
+/** A session past its first factor (Authelia's RequireFirstFactor), or undefined after answering 401. */
+async function firstFactorSession(p: PortalRequest, d: PortalDeps, c: SessionCookieConfig) {
   const s = await d.flows.current(context(p, c));
-  if (!s) return sendJson(p.res, 401, ko(UNAUTHORIZED));
+  if (s && (s.amr.pwd || s.amr.otp || s.amr.webauthn)) return s;
+  p.req.resume();
+  sendJson(p.res, 401, ko(UNAUTHORIZED));
+  return undefined;
+}
+
+// GET and POST alike (Authelia serves both): the stored preference, or the default it stores in its place.
+const userInfo: Handler = needCookie(async (p, d, c) => {
+  const s = await firstFactorSession(p, d, c);
+  if (!s) return;
+  p.req.resume();
+  let info: { method: string; hasTotp: boolean; hasWebAuthn: boolean; hasDuo: boolean };
+  if (d.preferences) info = await d.preferences.info(s.username);
+  else {
+    const hasTotp = await d.hasTotp(s.username);
+    const hasWebAuthn = (await d.hasWebAuthn?.(s.username)) ?? false;
+    info = { method: !hasTotp && hasWebAuthn ? 'webauthn' : 'totp', hasTotp, hasWebAuthn, hasDuo: false };
+  }
   sendJson(
     p.res,
     200,
     ok({
       display_name: s.displayName,
       emails: s.emails,
-      method: 'totp',
-      has_totp: await d.hasTotp(s.username),
-      has_webauthn: (await d.hasWebAuthn?.(s.username)) ?? false,
-      has_duo: false,
+      method: info.method,
+      has_totp: info.hasTotp,
+      has_webauthn: info.hasWebAuthn,
+      has_duo: info.hasDuo,
     }),
   );
+});
+
+/** POST /api/user/info/2fa_method `{method}`: only a method enabled in the configuration is stored. */
+const preferredMethod: Handler = needBody(async (p, d, c, b) => {
+  const s = await firstFactorSession(p, d, c);
+  if (!s) return;
+  if (!d.preferences) return sendJson(p.res, 404, ko('Not Found'));
+  const r = await d.preferences.setMethod(s.username, b['method']);
+  if (!r.ok) return sendJson(p.res, 400, ko(OPERATION_FAILED));
+  sendJson(p.res, 200, ok());
 });
 
 const safeRedirection: Handler = needBody(async (p, d, c, b) => {
@@ -214,5 +246,7 @@ export const SESSION_ROUTES: ReadonlyMap<string, Handler> = new Map([
   ['POST /api/secondfactor/totp', secondFactorTotp],
   ['POST /api/logout', logout],
   ['GET /api/user/info', userInfo],
+  ['POST /api/user/info', userInfo],
+  ['POST /api/user/info/2fa_method', preferredMethod],
   ['POST /api/checks/safe-redirection', safeRedirection],
 ]);

@@ -31,9 +31,10 @@ export function SecondFactor(props: {
   const target = route.query.get('rd') ?? undefined;
 
   function choose(m: Method) {
+    // Remembered server-side so the next sign-in opens on the same method. Compared with the method on screen,
+    // not the one loaded: switching away and back must store the way back too.
+    if (m !== method) void api.setPreferredMethod(m);
     setMethod(m);
-    // Remembered server-side so the next sign-in opens on the same method.
-    if (m !== user.method) void api.setPreferredMethod(m);
   }
 
   return (

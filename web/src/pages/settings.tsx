@@ -410,7 +410,8 @@ function WebAuthnSection(props: SectionProps) {
                 <Button
                   variant="ghost"
                   aria-label={t('settings.webauthn.renameButtonLabel', { name: c.description })}
-                  onClick={() => setRenaming(c)}
+                  // The server requires elevation for a rename too: ask for the code before the dialog.
+                  onClick={() => props.elevated(async () => setRenaming(c))}
                 >
                   {t('settings.webauthn.rename')}
                 </Button>
