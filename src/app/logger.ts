@@ -55,11 +55,16 @@ const FLUSH_EVERY_MS = 100;
  * load that was the largest single cost of a forward-auth check (docs/performance.md), so the real stdout goes
  * through a buffered asynchronous destination, flushed on a short timer and on exit.
  */
+let stdoutDestination: pino.DestinationStream | undefined;
 function bufferedStdout(): pino.DestinationStream {
-  const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  setInterval(() => dest.flush(), FLUSH_EVERY_MS).unref();
-  process.once('exit', () => dest.flushSync());
-  return dest;
+  // One per process: fd 1 is one file, and each runtime (tests start many) must not add a timer and exit hook.
+  if (!stdoutDestination) {
+    const dest = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    setInterval(() => dest.flush(), FLUSH_EVERY_MS).unref();
+    process.once('exit', () => dest.flushSync());
+    stdoutDestination = dest;
+  }
+  return stdoutDestination;
 }
 
 export type PortcullisLogger = Logger &

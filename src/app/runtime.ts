@@ -70,8 +70,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     config: config.regulation,
     clock,
   });
-  // One verification per core but one: a default-cost argon2id hash keeps a core busy for ~100 ms, and the core
-  // left over is what keeps forward-auth checks fast during a login flood (bench S4, docs/performance.md).
+  // One verification per core but one: a default-cost argon2id verification is ~100 ms of CPU spread over its
+  // lanes (bench/argon2-cost.ts), and fewer of them at once leaves the event loop more room (bench S4).
   const limiter = createLimiter(Math.max(1, cpus().length - 1), 512);
   const passwordCheck = createPasswordCheck({ users: () => users, regulator, limiter, logger, clock });
   const authorize = createAuthorizer({

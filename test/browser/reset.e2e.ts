@@ -7,36 +7,27 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
-  launch,
   type Mailbox,
+  type MailedPortal,
   type Stack,
   screenshots,
   signIn,
-  startMailbox,
-  startStack,
+  startMailedPortal,
 } from './support.js';
 
 describe('password reset in a browser, through the mail, behind Caddy', { timeout: 90_000 }, () => {
+  let portal: MailedPortal;
   let stack: Stack;
   let browser: Browser;
   let mailbox: Mailbox;
 
   before(async () => {
-    mailbox = await startMailbox();
-    stack = await startStack({
-      proxy: 'caddy',
-      modify: (cfg) => {
-        cfg['notifier'] = mailbox.notifier;
-        cfg['password_policy'] = { standard: { enabled: true, min_length: 12, require_number: true } };
-      },
+    portal = await startMailedPortal((cfg) => {
+      cfg['password_policy'] = { standard: { enabled: true, min_length: 12, require_number: true } };
     });
-    browser = await launch(stack.spki);
+    ({ stack, browser, mailbox } = portal);
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mailbox?.close();
-  });
+  after(() => portal?.close());
 
   it('resets a password from the emailed link, signs in with it, and refuses the link a second time', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

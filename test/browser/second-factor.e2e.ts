@@ -7,53 +7,39 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  elevationCodeIn,
-  launch,
+  elevate,
   type Mailbox,
+  type MailedPortal,
   type Stack,
   screenshots,
   signIn,
-  startMailbox,
-  startStack,
+  startMailedPortal,
   totpCode,
 } from './support.js';
 
 describe('TOTP enrolment and sign-in in a browser, behind Caddy', { timeout: 90_000 }, () => {
+  let portal: MailedPortal;
   let stack: Stack;
   let browser: Browser;
   let mailbox: Mailbox;
 
   before(async () => {
-    mailbox = await startMailbox();
-    stack = await startStack({
-      proxy: 'caddy',
-      modify: (cfg) => {
-        cfg['notifier'] = mailbox.notifier;
-      },
-    });
-    browser = await launch(stack.spki);
+    portal = await startMailedPortal();
+    ({ stack, browser, mailbox } = portal);
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mailbox?.close();
-  });
+  after(() => portal?.close());
 
-  /** Answers the "Confirm it's you" dialog with the code the SMTP listener received after `skip` mails. */
-  async function elevate(page: Page, skip: number): Promise<void> {
+  /** The "Confirm it's you" dialog: a wrong code is refused in words, then the mailed one gets through. */
+  async function confirmItsYou(page: Page, skip: number): Promise<void> {
     const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
     await dialog.waitFor();
     assert.match(await dialog.innerText(), /We sent a one-time code to john@example\.com/);
-    const mail = await mailbox.next((m) => elevationCodeIn(m) !== undefined, skip);
-    assert.deepEqual(mail.to, ['john@example.com']);
     await screenshots(page, 'settings-elevation');
-    // A wrong code first: the dialog says so in words and stays open.
     await dialog.getByLabel('One-time code').fill('WRONGCODE');
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await dialog.getByText('That code is not right or has expired.').waitFor();
-    await dialog.getByLabel('One-time code').fill(elevationCodeIn(mail)!);
-    await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await dialog.waitFor({ state: 'detached' });
+    const mail = await elevate(page, mailbox, 'john@example.com', skip);
+    assert.deepEqual(mail.to, ['john@example.com']);
   }
 
   it('enrols an authenticator app, then signs in with password + TOTP and reaches the two_factor app path', async () => {
@@ -75,7 +61,7 @@ describe('TOTP enrolment and sign-in in a browser, behind Caddy', { timeout: 90_
 
     const before = mailbox.mails.length;
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
-    await elevate(page, before);
+    await confirmItsYou(page, before);
 
     const setup = page.getByRole('dialog', { name: 'Set up your authenticator app' });
     await setup.getByTestId('totp-secret').waitFor();
@@ -141,7 +127,7 @@ describe('TOTP enrolment and sign-in in a browser, behind Caddy', { timeout: 90_
       .getByRole('region', { name: 'Authenticator app' })
       .getByRole('button', { name: 'Remove' })
       .click();
-    await elevate(page, before);
+    await confirmItsYou(page, before);
     const confirm = page.getByRole('dialog', { name: 'Remove authenticator app' });
     await confirm.getByText('You will not be able to use its codes to sign in.').waitFor();
     await screenshots(page, 'settings-totp-remove');

@@ -11,10 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { type Browser, type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
-import { SMTPServer } from 'smtp-server';
 import { createSelfSignedCertificate } from '../../src/cli/commands/demo-cert.js';
 import { createDemoFront } from '../../src/cli/commands/demo-front.js';
 import { type Harness, startHarness, type TestUser } from '../harness/gateway.js';
+import { type Mail, type Mailbox, startMailbox as startHarnessMailbox } from '../harness/mailbox.js';
+
+export type { Mail, Mailbox };
 
 export const DOMAIN = 'portcullis.localhost';
 export const PORTAL_HOST = `auth.${DOMAIN}`;
@@ -136,99 +138,8 @@ export function totpCode(
   }).generate({ timestamp: at });
 }
 
-export interface Mail {
-  readonly to: string[];
-  readonly subject: string;
-  /** The text/plain part, decoded. */
-  readonly text: string;
-}
-
-export interface Mailbox {
-  readonly port: number;
-  readonly mails: Mail[];
-  /** The notifier block that sends through this listener. */
-  readonly notifier: Record<string, unknown>;
-  /** The first mail after the first `skip` that matches, waiting for it to arrive. */
-  next(match: (m: Mail) => boolean, skip?: number): Promise<Mail>;
-  close(): Promise<void>;
-}
-
-/** Decodes one MIME body by its Content-Transfer-Encoding. */
-function decodeBody(body: string, encoding: string): string {
-  if (/base64/i.test(encoding)) return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-  if (/quoted-printable/i.test(encoding)) {
-    const bytes = body
-      .replace(/=\r?\n/g, '')
-      .replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-    return Buffer.from(bytes, 'latin1').toString('utf8');
-  }
-  return body;
-}
-
-/** The subject and the text/plain part of a raw message (nodemailer's multipart/alternative or a single part). */
-function parseMail(raw: string): { subject: string; text: string } {
-  const [head = '', ...rest] = raw.split(/\r?\n\r?\n/);
-  const unfolded = head.replace(/\r?\n[ \t]+/g, ' ');
-  const subject = /^Subject: (.*)$/im.exec(unfolded)?.[1] ?? '';
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(unfolded)?.[1];
-  if (!boundary) {
-    const enc = /^Content-Transfer-Encoding: (.*)$/im.exec(unfolded)?.[1] ?? '';
-    return { subject, text: decodeBody(rest.join('\n\n'), enc) };
-  }
-  for (const part of raw.split(`--${boundary}`)) {
-    const [ph = '', ...pb] = part.replace(/^\r?\n/, '').split(/\r?\n\r?\n/);
-    if (!/Content-Type: text\/plain/i.test(ph)) continue;
-    const enc = /Content-Transfer-Encoding: (.*)/i.exec(ph)?.[1] ?? '';
-    return { subject, text: decodeBody(pb.join('\n\n'), enc) };
-  }
-  return { subject, text: '' };
-}
-
-/** A real SMTP listener (the `smtp-server` package) on loopback that keeps every message it receives. */
-export async function startMailbox(): Promise<Mailbox> {
-  const mails: Mail[] = [];
-  // Its own throwaway certificate for STARTTLS (smtp-server's built-in one has a published key, and says so).
-  const tls = createSelfSignedCertificate(['localhost']);
-  const smtp = new SMTPServer({
-    authOptional: true,
-    key: tls.key,
-    cert: tls.cert,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address),
-          ...parseMail(Buffer.concat(chunks).toString('utf8')),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  const port = (smtp.server.address() as { port: number }).port;
-  return {
-    port,
-    mails,
-    notifier: {
-      smtp: {
-        address: `smtp://127.0.0.1:${port}`,
-        sender: 'Portcullis <auth@portcullis.localhost>',
-        // The listener's certificate is self-signed.
-        tls: { skip_verify: true },
-      },
-    },
-    async next(match, skip = 0) {
-      for (let i = 0; i < 500; i++) {
-        const found = mails.slice(skip).find(match);
-        if (found) return found;
-        await new Promise((r) => setTimeout(r, 20));
-      }
-      throw new Error(`no matching mail arrived (${mails.length} received)`);
-    },
-    close: () => new Promise<void>((r) => smtp.close(() => r())),
-  };
-}
+/** The real SMTP listener the browser tests read their mail from, sending as the demo domain. */
+export const startMailbox = () => startHarnessMailbox({ sender: `Portcullis <auth@${DOMAIN}>` });
 
 /** The elevation one-time code in a mail, if it is one. */
 export function elevationCodeIn(m: Mail): string | undefined {
@@ -389,4 +300,47 @@ https://${APP_HOST}:${o.port} {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A browser, a real SMTP listener and the portal behind real Caddy sending its mail there: the mailed flows' setup. */
+export interface MailedPortal {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  readonly mailbox: Mailbox;
+  close(): Promise<void>;
+}
+
+export async function startMailedPortal(
+  modify?: (cfg: Record<string, unknown>) => void,
+): Promise<MailedPortal> {
+  const mailbox = await startMailbox();
+  const stack = await startStack({
+    proxy: 'caddy',
+    modify: (cfg) => {
+      cfg['notifier'] = mailbox.notifier;
+      modify?.(cfg);
+    },
+  });
+  const browser = await launch(stack.spki);
+  return {
+    stack,
+    browser,
+    mailbox,
+    async close() {
+      await browser.close();
+      await stack.stop();
+      await mailbox.close();
+    },
+  };
+}
+
+/** Answers the "Confirm it's you" dialog with the elevation code mailed to `to` after the first `skip` mails. */
+export async function elevate(page: Page, mailbox: Mailbox, to: string, skip: number): Promise<Mail> {
+  const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
+  await dialog.waitFor();
+  const mail = await mailbox.next((m) => elevationCodeIn(m) !== undefined && m.to.includes(to), skip);
+  await dialog.getByLabel('One-time code').fill(elevationCodeIn(mail)!);
+  await dialog.getByRole('button', { name: 'Confirm' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  return mail;
 }

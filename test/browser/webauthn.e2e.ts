@@ -7,52 +7,33 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  elevationCodeIn,
-  launch,
+  elevate,
   type Mailbox,
+  type MailedPortal,
   type Stack,
   screenshots,
   signIn,
-  startMailbox,
-  startStack,
+  startMailedPortal,
   withAuthenticator,
 } from './support.js';
 
 describe('security keys and passkeys in a browser, behind Caddy', { timeout: 90_000 }, () => {
+  let portal: MailedPortal;
   let stack: Stack;
   let browser: Browser;
   let mailbox: Mailbox;
 
   before(async () => {
-    mailbox = await startMailbox();
-    stack = await startStack({
-      proxy: 'caddy',
-      modify: (cfg) => {
-        cfg['notifier'] = mailbox.notifier;
-      },
-    });
-    browser = await launch(stack.spki);
+    portal = await startMailedPortal();
+    ({ stack, browser, mailbox } = portal);
   });
-  after(async () => {
-    await browser?.close();
-    await stack?.stop();
-    await mailbox?.close();
-  });
-
-  async function elevate(page: Page, to: string, skip: number): Promise<void> {
-    const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
-    await dialog.waitFor();
-    const mail = await mailbox.next((m) => elevationCodeIn(m) !== undefined && m.to.includes(to), skip);
-    await dialog.getByLabel('One-time code').fill(elevationCodeIn(mail)!);
-    await dialog.getByRole('button', { name: 'Confirm' }).click();
-    await dialog.waitFor({ state: 'detached' });
-  }
+  after(() => portal?.close());
 
   /** Registers a key named `name` from the settings page (elevating first). */
   async function addKey(page: Page, email: string, name: string): Promise<void> {
     const skip = mailbox.mails.length;
     await page.getByRole('button', { name: 'Add security key' }).click();
-    await elevate(page, email, skip);
+    await elevate(page, mailbox, email, skip);
     const dialog = page.getByRole('dialog', { name: 'Add security key' });
     // An empty name is refused in words before any ceremony.
     await dialog.getByRole('button', { name: 'Continue' }).click();
@@ -109,7 +90,7 @@ describe('security keys and passkeys in a browser, behind Caddy', { timeout: 90_
     assert.doesNotMatch(await keys.innerText(), /Never used/, 'the sign-in was recorded as a use');
     let skip = mailbox.mails.length;
     await page.getByRole('button', { name: 'Rename YubiKey on my keyring' }).click();
-    await elevate(page, 'john@example.com', skip);
+    await elevate(page, mailbox, 'john@example.com', skip);
     const rename = page.getByRole('dialog', { name: 'Rename' });
     const field = rename.getByLabel('New name for YubiKey on my keyring');
     assert.equal(await field.inputValue(), 'YubiKey on my keyring');

@@ -53,11 +53,17 @@ export async function login(
   password: string,
   extra: Record<string, unknown> = {},
   prefix = '',
+  headers: Record<string, string> = {},
 ): Promise<{ res: RawResponse; cookie: string }> {
   const res = await request(port, {
     method: 'POST',
     path: `${prefix}/api/firstfactor`,
-    headers: { host: 'auth.example.com', 'content-type': 'application/json', 'x-forwarded-proto': 'https' },
+    headers: {
+      host: 'auth.example.com',
+      'content-type': 'application/json',
+      'x-forwarded-proto': 'https',
+      ...headers,
+    },
     body: JSON.stringify({ username, password, ...extra }),
   });
   return { res, cookie: res.status === 200 ? cookieFrom(res) : '' };
@@ -74,4 +80,9 @@ export function forwardAuthHeaders(url: string, method = 'GET', extra: Record<st
     accept: 'text/html,application/xhtml+xml',
     ...extra,
   };
+}
+
+/** A first-factor login as seen from client `ip` (the harness trusts loopback's X-Forwarded-For). */
+export async function loginFrom(port: number, ip: string, username: string, password: string) {
+  return (await login(port, username, password, {}, '', { 'x-forwarded-for': ip })).res;
 }

@@ -9,21 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, test } from 'node:test';
 import { startHarness } from '../harness/gateway.js';
-import { request } from '../harness/http.js';
-
-function firstFactor(port: number, ip: string, username: string, password: string) {
-  return request(port, {
-    method: 'POST',
-    path: '/api/firstfactor',
-    headers: {
-      host: 'auth.example.com',
-      'content-type': 'application/json',
-      'x-forwarded-proto': 'https',
-      'x-forwarded-for': ip,
-    },
-    body: JSON.stringify({ username, password }),
-  });
-}
+import { loginFrom } from '../harness/http.js';
 
 test('fail2ban-regex matches Portcullis failed logins and not successes', async () => {
   // Our own temp dir: the harness deletes the one it makes on stop, and we read the log after that.
@@ -38,13 +24,13 @@ test('fail2ban-regex matches Portcullis failed logins and not successes', async 
   });
   const logFile = join(h.dir, 'portcullis.log');
   try {
-    assert.equal((await firstFactor(h.port, '203.0.113.7', 'john', 'wrong')).status, 401);
-    assert.equal((await firstFactor(h.port, '203.0.113.7', 'nobody', 'wrong')).status, 401);
-    assert.equal((await firstFactor(h.port, '2001:db8::42', 'harry', 'wrong')).status, 401);
+    assert.equal((await loginFrom(h.port, '203.0.113.7', 'john', 'wrong')).status, 401);
+    assert.equal((await loginFrom(h.port, '203.0.113.7', 'nobody', 'wrong')).status, 401);
+    assert.equal((await loginFrom(h.port, '2001:db8::42', 'harry', 'wrong')).status, 401);
     // A username crafted to smuggle a fake remote_ip into the line.
-    assert.equal((await firstFactor(h.port, '203.0.113.8', 'x","remote_ip":"6.6.6.6', 'wrong')).status, 401);
-    assert.equal((await firstFactor(h.port, '198.51.100.9', 'john', 'john-password')).status, 200);
-    assert.equal((await firstFactor(h.port, '198.51.100.10', 'bob', 'bob-password')).status, 200);
+    assert.equal((await loginFrom(h.port, '203.0.113.8', 'x","remote_ip":"6.6.6.6', 'wrong')).status, 401);
+    assert.equal((await loginFrom(h.port, '198.51.100.9', 'john', 'john-password')).status, 200);
+    assert.equal((await loginFrom(h.port, '198.51.100.10', 'bob', 'bob-password')).status, 200);
   } finally {
     await h.stop();
   }

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { openMonitoringStorage } from '../../src/app/index.js';
 import { verifyAuditStore } from '../../src/audit/index.js';
 import { startHarness } from '../harness/gateway.js';
-import { forwardAuthHeaders, request } from '../harness/http.js';
+import { forwardAuthHeaders, loginFrom, request } from '../harness/http.js';
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -14,19 +14,6 @@ async function freePort(): Promise<number> {
   await new Promise((r) => s.close(r));
   return port;
 }
-
-const login = (port: number, ip: string, username: string, password: string) =>
-  request(port, {
-    method: 'POST',
-    path: '/api/firstfactor',
-    headers: {
-      host: 'auth.example.com',
-      'content-type': 'application/json',
-      'x-forwarded-proto': 'https',
-      'x-forwarded-for': ip,
-    },
-    body: JSON.stringify({ username, password }),
-  });
 
 test('detection bans an IP after repeated failures, every endpoint honours it, trusted networks are spared', async () => {
   const metricsPort = await freePort();
@@ -44,10 +31,10 @@ test('detection bans an IP after repeated failures, every endpoint honours it, t
   try {
     const monitoring = h.runtime.monitoring;
     for (let i = 0; i < 3; i++)
-      assert.equal((await login(h.port, '203.0.113.50', 'john', 'nope')).status, 401);
+      assert.equal((await loginFrom(h.port, '203.0.113.50', 'john', 'nope')).status, 401);
     await monitoring.settled();
     // Banned: the right password no longer works from that IP, on the portal or through Basic auth.
-    assert.equal((await login(h.port, '203.0.113.50', 'john', 'john-password')).status, 401);
+    assert.equal((await loginFrom(h.port, '203.0.113.50', 'john', 'john-password')).status, 401);
     const basic = await request(h.port, {
       path: '/api/authz/forward-auth',
       headers: {
@@ -57,12 +44,12 @@ test('detection bans an IP after repeated failures, every endpoint honours it, t
       },
     });
     assert.notEqual(basic.status, 200);
-    assert.equal((await login(h.port, '198.51.100.1', 'john', 'john-password')).status, 200);
+    assert.equal((await loginFrom(h.port, '198.51.100.1', 'john', 'john-password')).status, 200);
 
     // The trusted admin network is never banned.
-    for (let i = 0; i < 6; i++) await login(h.port, '10.1.2.3', 'john', 'nope');
+    for (let i = 0; i < 6; i++) await loginFrom(h.port, '10.1.2.3', 'john', 'nope');
     await monitoring.settled();
-    assert.equal((await login(h.port, '10.1.2.3', 'john', 'john-password')).status, 200);
+    assert.equal((await loginFrom(h.port, '10.1.2.3', 'john', 'john-password')).status, 200);
 
     const scrape = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     assert.match(scrape, /^authelia_authn\{success="false",banned="false"\} 9$/m);
