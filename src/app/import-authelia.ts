@@ -4,7 +4,7 @@
  * nonce‖ciphertext‖tag) and re-encrypting with ours, so users keep their devices.
  */
 import Database from 'better-sqlite3';
-import { type Clock, PortcullisError } from '../core/index.js';
+import { type Clock, isPortcullisError, PortcullisError } from '../core/index.js';
 import { type Cipher, createCipher } from '../storage/crypto.js';
 import type { TotpStore, WebAuthnStore } from '../storage/index.js';
 
@@ -163,7 +163,7 @@ export async function importAuthelia(opts: {
         });
         credImported++;
       } catch (e) {
-        if (!/UNIQUE/i.test(String((e as Error).message))) throw e;
+        if (!(isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT')) throw e;
         credSkipped.push(label);
       }
     }

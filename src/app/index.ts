@@ -7,7 +7,7 @@ export {
   migrateUp,
   migrationHistory,
 } from '../storage/migrate.js';
-export { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
+export { migrationsFor } from '../storage/migrations/server.js';
 export {
   type Authorizer,
   type AuthzRequest,

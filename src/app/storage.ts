@@ -1,5 +1,7 @@
 /** Opens the configured storage: connect, migrate to the newest schema, check the encryption key, build repositories. */
-import type { StorageConfig } from '../config/index.js';
+import { basename, dirname } from 'node:path';
+import type { StorageConfig, TlsClientConfig } from '../config/index.js';
+import { nodeTlsOptions, parseAddress } from '../config/index.js';
 import { type Clock, PortcullisError, systemClock } from '../core/index.js';
 import {
   createIdentityVerificationStore,
@@ -8,9 +10,11 @@ import {
   createWebAuthnStore,
 } from '../storage/credentials.js';
 import { checkEncryptionKey, createCipher } from '../storage/crypto.js';
-import type { SqlClient } from '../storage/index.js';
+import type { LockStore, SqlDatabase, SqlServerOptions } from '../storage/index.js';
 import { migrateUp } from '../storage/migrate.js';
-import { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
+import { migrationsFor } from '../storage/migrations/server.js';
+import { openMysql } from '../storage/mysql.js';
+import { openPostgres } from '../storage/postgres.js';
 import {
   createAttemptStore,
   createBanStore,
@@ -19,20 +23,83 @@ import {
 } from '../storage/repositories.js';
 import { openSqlite } from '../storage/sqlite.js';
 
-export async function openSqlClient(cfg: StorageConfig): Promise<SqlClient> {
-  if (cfg.local) return openSqlite(cfg.local.path);
-  throw new PortcullisError(
-    'ERR_STORAGE_UNAVAILABLE',
-    `${cfg.postgres ? 'storage.postgres' : 'storage.mysql'} is not supported yet: use storage.local (SQLite)`,
-  );
+/** An Authelia address (`tcp://host:port`, `unix:///path`) and its `tls:` block as driver options. */
+function server(address: string, tls: TlsClientConfig | undefined, defaultPort: number): SqlServerOptions {
+  const parsed = parseAddress(address);
+  if (!parsed.ok) throw new PortcullisError('ERR_CONFIG_INVALID', parsed.error);
+  const a = parsed.address;
+  if (a.scheme === 'unix') {
+    // PostgreSQL names its socket `<dir>/.s.PGSQL.<port>`; the driver wants the directory and the port.
+    const pgSocket = /^\.s\.PGSQL\.(\d+)$/.exec(basename(a.path));
+    return {
+      host: pgSocket ? dirname(a.path) : '',
+      port: pgSocket ? Number(pgSocket[1]) : defaultPort,
+      socketPath: a.path,
+    };
+  }
+  const withTls = tls !== undefined || a.scheme.endsWith('s');
+  return {
+    host: a.host,
+    port: a.port || defaultPort,
+    tls: withTls ? nodeTlsOptions(tls, a.host) : undefined,
+  };
 }
 
-export async function openStorage(cfg: StorageConfig, opts: { clock?: Clock } = {}) {
+/** The SQLite file is one process's: an in-process mutex (the Regulator's) is all the locking it needs. */
+const LOCAL_LOCKS: LockStore = { withLocks: (_keys, fn) => fn() };
+
+async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Promise<SqlDatabase> {
+  if (cfg.postgres) {
+    const pg = cfg.postgres;
+    return openPostgres({
+      servers: [pg, ...pg.servers].map((s) => server(s.address, s.tls, 5432)),
+      database: pg.database,
+      username: pg.username,
+      password: pg.password,
+      connectTimeoutMs: pg.timeout,
+      schema: pg.schema,
+      onError,
+    });
+  }
+  if (cfg.mysql) {
+    const my = cfg.mysql;
+    return openMysql({
+      servers: [server(my.address, my.tls, 3306)],
+      database: my.database,
+      username: my.username,
+      password: my.password,
+      connectTimeoutMs: my.timeout,
+      onError,
+    });
+  }
+  if (cfg.local) {
+    const sql = openSqlite(cfg.local.path);
+    return { sql, locks: LOCAL_LOCKS, ping: async () => void (await sql.get('SELECT 1')) };
+  }
+  throw new PortcullisError('ERR_CONFIG_INVALID', 'storage: configure one of local, postgres or mysql');
+}
+
+/** A bare connection for the CLI's migration commands (no migration, no key check). */
+export async function openSqlClient(cfg: StorageConfig) {
+  return (await connect(cfg)).sql;
+}
+
+export interface OpenStorageOptions {
+  readonly clock?: Clock | undefined;
+  /** Errors of idle pooled server connections (logged; the next statement reconnects). */
+  readonly onError?: ((err: unknown) => void) | undefined;
+}
+
+export async function openStorage(cfg: StorageConfig, opts: OpenStorageOptions = {}) {
   const clock = opts.clock ?? systemClock;
-  const sql = await openSqlClient(cfg);
+  const db = await connect(cfg, opts.onError);
+  const { sql, locks } = db;
   const cipher = createCipher(cfg.encryptionKey);
   try {
-    await migrateUp(sql, SQLITE_MIGRATIONS, undefined, clock.now());
+    // Instances starting together migrate one at a time; the later ones find nothing left to do.
+    await locks.withLocks(['migrations'], () =>
+      migrateUp(sql, migrationsFor(sql.dialect), undefined, clock.now()),
+    );
     await checkEncryptionKey(sql, cipher);
   } catch (e) {
     await sql.close();
@@ -40,6 +107,8 @@ export async function openStorage(cfg: StorageConfig, opts: { clock?: Clock } = 
   }
   return {
     sql,
+    locks,
+    ping: db.ping,
     cipher,
     attempts: createAttemptStore(sql),
     bans: createBanStore(sql, clock),

@@ -15,7 +15,7 @@ import {
 } from '../authn/index.js';
 import type { CompiledAccessControl } from '../authz/index.js';
 import type { SessionCookieConfig, WebauthnConfig } from '../config/index.js';
-import { type Clock, type Logger, publishSecurityEvent } from '../core/index.js';
+import { type Clock, isPortcullisError, type Logger, publishSecurityEvent } from '../core/index.js';
 import type { Notifier } from '../notify/index.js';
 import type { Regulator } from '../regulation/index.js';
 import { authLevel, hashSessionId, type SessionManager, type UserSession } from '../session/index.js';
@@ -167,7 +167,7 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
       });
     } catch (e) {
       // Two tabs finishing with the same description: the unique index decides, the loser is told.
-      if (/UNIQUE/i.test(String((e as Error).message))) return fail(409, 'description-taken');
+      if (isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT') return fail(409, 'description-taken');
       throw e;
     }
     deps.logger.info(
@@ -204,7 +204,7 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
         ? { ok: true, data: undefined }
         : fail(404, 'not-found');
     } catch (e) {
-      if (/UNIQUE/i.test(String((e as Error).message))) return fail(409, 'description-taken');
+      if (isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT') return fail(409, 'description-taken');
       throw e;
     }
   }

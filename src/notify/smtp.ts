@@ -2,22 +2,13 @@
  * The `smtp` notifier over nodemailer: `smtp://` and `submission://` speak STARTTLS (required unless
  * `disable_require_tls`, skipped with `disable_starttls`), `submissions://` is TLS from the first byte.
  */
-import { readFileSync } from 'node:fs';
 import { createTransport } from 'nodemailer';
-import type { NotifierConfig } from '../config/index.js';
+import { type NotifierConfig, nodeTlsOptions } from '../config/index.js';
 import { PortcullisError } from '../core/index.js';
 import type { Templates } from './templates.js';
 import type { Notifier } from './types.js';
 
 type SmtpConfig = NonNullable<NotifierConfig['smtp']>;
-
-const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> = {
-  TLS1: 'TLSv1',
-  'TLS1.0': 'TLSv1',
-  'TLS1.1': 'TLSv1.1',
-  'TLS1.2': 'TLSv1.2',
-  'TLS1.3': 'TLSv1.3',
-};
 
 /** nodemailer transport options for the configured address; exported for the unit test of the mapping. */
 export function transportOptions(cfg: SmtpConfig) {
@@ -38,17 +29,7 @@ export function transportOptions(cfg: SmtpConfig) {
     greetingTimeout: cfg.timeout,
     socketTimeout: cfg.timeout,
     ...(cfg.username ? { auth: { user: cfg.username, pass: cfg.password } } : {}),
-    tls: {
-      servername: tls?.serverName || host,
-      rejectUnauthorized: !(tls?.skipVerify ?? false),
-      minVersion: TLS_VERSIONS[(tls?.minimumVersion || 'TLS1.2').toUpperCase()] ?? 'TLSv1.2',
-      ...(tls?.maximumVersion
-        ? { maxVersion: TLS_VERSIONS[tls.maximumVersion.toUpperCase()] ?? 'TLSv1.3' }
-        : {}),
-      ...(tls?.certificateChain && tls.privateKey
-        ? { cert: readFileSync(tls.certificateChain, 'utf8'), key: readFileSync(tls.privateKey, 'utf8') }
-        : {}),
-    },
+    tls: nodeTlsOptions(tls, host),
   };
 }
 

@@ -29,4 +29,5 @@ export {
 } from './session.js';
 export type { SessionFilter, SessionStore } from './store.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './stores/memory.js';
+export { RedisSessionStore, type RedisSessionStoreOptions, type SessionCipher } from './stores/redis.js';
 export { SqlSessionStore, type SqlSessionStoreOptions } from './stores/sql.js';

@@ -28,6 +28,12 @@ CREATE TABLE audit_checkpoints (
 CREATE TABLE audit_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/**
+ * Appends serialize on this audit_meta row (SELECT … FOR UPDATE): on a server database two instances may
+ * append at once, where SQLite's BEGIN IMMEDIATE already serializes them. Server migrations insert the row.
+ */
+export const AUDIT_APPEND_LOCK = 'append_lock';
+
 interface Row {
   seq: number;
   at: number;
@@ -56,6 +62,7 @@ export class SqlAuditStore implements AuditStore {
     build: (head: AuditHead | undefined) => readonly AuditRecord[],
   ): Promise<readonly AuditRecord[]> {
     return this.#sql.transaction(async (tx) => {
+      await serialize(tx);
       const records = build(await headOf(tx));
       for (const r of records) {
         await tx.run(
@@ -98,6 +105,8 @@ export class SqlAuditStore implements AuditStore {
 
   async signingKey(generate: () => string): Promise<string> {
     return this.#sql.transaction(async (tx) => {
+      // Two instances starting together must not each store a key of their own.
+      await serialize(tx);
       const row = await tx.get<{ value: string }>("SELECT value FROM audit_meta WHERE name = 'signing_key'");
       if (row) return row.value;
       const key = generate();
@@ -105,6 +114,12 @@ export class SqlAuditStore implements AuditStore {
       return key;
     });
   }
+}
+
+/** On a server database, waits for any other instance's append (SQLite's BEGIN IMMEDIATE already did). */
+async function serialize(tx: SqlClient): Promise<void> {
+  if (tx.dialect === 'sqlite') return;
+  await tx.get(`SELECT value FROM audit_meta WHERE name = '${AUDIT_APPEND_LOCK}' FOR UPDATE`);
 }
 
 async function headOf(sql: SqlClient): Promise<AuditHead | undefined> {

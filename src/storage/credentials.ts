@@ -1,5 +1,6 @@
 /** SQL repositories for credentials and identity checks: WebAuthn credentials and ceremonies, one-time codes, reset JWTs. */
 import type { Cipher } from './crypto.js';
+import { isConflict } from './repositories.js';
 import type {
   IdentityVerificationStore,
   OneTimeCodeRecord,
@@ -13,7 +14,6 @@ import type {
 const n = (v: unknown) => Number(v);
 const b = (v: unknown) => n(v) === 1;
 const optNum = (v: unknown) => (v === null || v === undefined ? undefined : n(v));
-const isUnique = (e: unknown) => /UNIQUE/i.test(String((e as Error).message));
 
 export function createWebAuthnStore(sql: SqlClient, cipher: Cipher): WebAuthnStore {
   const COLUMNS =
@@ -122,7 +122,7 @@ export function createWebAuthnStore(sql: SqlClient, cipher: Cipher): WebAuthnSto
           create(),
         ]);
       } catch (e) {
-        if (!isUnique(e)) throw e;
+        if (!isConflict(e)) throw e;
       }
       const row = await sql.get<{ userid: string }>(
         'SELECT userid FROM webauthn_users WHERE rpid = ? AND username = ?',
@@ -156,8 +156,10 @@ export function createWebAuthnChallengeStore(sql: SqlClient): WebAuthnChallengeS
           [challenge],
         );
         if (!r) return undefined;
-        await tx.run('DELETE FROM webauthn_challenges WHERE challenge = ?', [challenge]);
-        if (n(r['expires_at']) <= now) return undefined;
+        // Only the caller whose DELETE removed the row may use it: on PostgreSQL and MySQL two concurrent
+        // takes can both read it first.
+        const { changes } = await tx.run('DELETE FROM webauthn_challenges WHERE challenge = ?', [challenge]);
+        if (changes === 0 || n(r['expires_at']) <= now) return undefined;
         return {
           challenge: String(r['challenge']),
           kind: String(r['kind']) as 'register' | 'assert' | 'passkey',

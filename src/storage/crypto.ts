@@ -47,13 +47,21 @@ export async function checkEncryptionKey(
   sql: import('./types.js').SqlClient,
   cipher: Cipher,
 ): Promise<'created' | 'ok'> {
-  const row = await sql.get<{ value: Buffer }>('SELECT value FROM encryption WHERE name = ?', [CHECK_NAME]);
+  const read = () => sql.get<{ value: Buffer }>('SELECT value FROM encryption WHERE name = ?', [CHECK_NAME]);
+  let row = await read();
   if (!row) {
-    await sql.run('INSERT INTO encryption (name, value) VALUES (?, ?)', [
-      CHECK_NAME,
-      cipher.encrypt(CHECK_VALUE),
-    ]);
-    return 'created';
+    try {
+      await sql.run('INSERT INTO encryption (name, value) VALUES (?, ?)', [
+        CHECK_NAME,
+        cipher.encrypt(CHECK_VALUE),
+      ]);
+      return 'created';
+    } catch (e) {
+      // Another instance starting at the same moment stored its marker first: check against that one.
+      if (!(e instanceof PortcullisError && e.code === 'ERR_STORAGE_CONFLICT')) throw e;
+      row = await read();
+      if (!row) throw e;
+    }
   }
   let plain: Buffer;
   try {

@@ -5,8 +5,9 @@ import type { SqlClient } from './types.js';
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly up: string;
-  readonly down: string;
+  /** One script (split on ';' at line ends) or the statements themselves (needed where bodies hold ';'). */
+  readonly up: string | readonly string[];
+  readonly down: string | readonly string[];
 }
 
 export interface AppliedMigration {
@@ -17,12 +18,13 @@ export interface AppliedMigration {
 
 async function ensureTable(sql: SqlClient): Promise<void> {
   await sql.run(
-    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+    'CREATE TABLE IF NOT EXISTS migrations (version INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, applied_at BIGINT NOT NULL)',
   );
 }
 
 /** Splits a migration script into statements (none of ours contain ';' inside literals, except trigger bodies). */
-function statements(script: string): string[] {
+export function statements(script: string | readonly string[]): string[] {
+  if (typeof script !== 'string') return [...script];
   const out: string[] = [];
   let buf = '';
   let depth = 0;

@@ -1,4 +1,5 @@
 /** SQL implementations of the narrow repositories (attempts, bans, TOTP, preferences), portable across dialects. */
+import { PortcullisError } from '../core/index.js';
 import type { Cipher } from './crypto.js';
 import type {
   AttemptStore,
@@ -13,6 +14,9 @@ import type {
 } from './types.js';
 
 const n = (v: unknown) => Number(v);
+
+/** A unique key refused the row (each client maps its engine's error to ERR_STORAGE_CONFLICT). */
+export const isConflict = (e: unknown) => e instanceof PortcullisError && e.code === 'ERR_STORAGE_CONFLICT';
 
 export function createAttemptStore(sql: SqlClient): AttemptStore {
   // Refused (banned) attempts are left out: inside the LIMIT they would push real failures out of the count.
@@ -92,12 +96,18 @@ export function createBanStore(sql: SqlClient, clock: { now(): number }): BanSto
       const out: BanRecord[] = [];
       for (const kind of ['user', 'ip'] as const) {
         const [table, col] = BAN_TABLE[kind];
+        // The latest-expiring ban per value, picked here: GROUP BY with other bare columns is SQLite-only.
         const rows = await sql.all<Record<string, unknown>>(
-          `SELECT ${col} AS value, MAX(expires) AS expires, reason, source, time FROM ${table}
-           WHERE revoked IS NULL AND expires > ? GROUP BY ${col} ORDER BY ${col}`,
+          `SELECT ${col} AS value, expires, reason, source, time FROM ${table}
+           WHERE revoked IS NULL AND expires > ? ORDER BY ${col}, expires DESC, id DESC`,
           [now],
         );
-        out.push(...rows.map((r) => toRecord(kind, r)));
+        let last: string | undefined;
+        for (const r of rows) {
+          if (r['value'] === last) continue;
+          last = String(r['value']);
+          out.push(toRecord(kind, r));
+        }
       }
       return out;
     },
@@ -167,7 +177,7 @@ export function createTotpStore(sql: SqlClient, cipher: Cipher): TotpStore {
           now,
         ]);
       } catch (e) {
-        if (/UNIQUE/i.test(String((e as Error).message))) return false;
+        if (isConflict(e)) return false;
         throw e;
       }
       await sql.run('UPDATE totp_configurations SET last_used_at = ? WHERE username = ?', [now, username]);

@@ -47,8 +47,14 @@ function wrap(db: Database.Database, queue: Queue, inTx: boolean, cache: Stateme
     try {
       return Promise.resolve(fn());
     } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      const conflict = code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
       return Promise.reject(
-        new PortcullisError('ERR_STORAGE_UNAVAILABLE', `sqlite: ${(e as Error).message}`, { cause: e }),
+        new PortcullisError(
+          conflict ? 'ERR_STORAGE_CONFLICT' : 'ERR_STORAGE_UNAVAILABLE',
+          `sqlite: ${(e as Error).message}`,
+          { cause: e },
+        ),
       );
     }
   };

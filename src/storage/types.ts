@@ -21,6 +21,47 @@ export interface SqlClient {
   close(): Promise<void>;
 }
 
+/** Where and how to reach one database server (driver-neutral; app/ maps the configuration to it). */
+export interface SqlServerOptions {
+  /** TCP host; unused when `socketPath` is set. */
+  readonly host: string;
+  readonly port: number;
+  readonly socketPath?: string | undefined;
+  /** Options for node:tls when the connection must use TLS. */
+  readonly tls?: import('node:tls').ConnectionOptions | undefined;
+}
+
+export interface SqlDatabaseOptions {
+  /** The primary first, then fallbacks tried in order when it cannot be reached. */
+  readonly servers: readonly SqlServerOptions[];
+  readonly database: string;
+  readonly username: string;
+  readonly password: string;
+  readonly connectTimeoutMs: number;
+  /** PostgreSQL only: the schema every statement works in (search_path). */
+  readonly schema?: string | undefined;
+  /** Connections in the pool. Default 10. */
+  readonly poolSize?: number | undefined;
+  /** Errors of idle pooled connections (the server went away): logged by the caller, never thrown. */
+  readonly onError?: ((err: unknown) => void) | undefined;
+}
+
+/**
+ * Named locks held across every instance sharing one database (PostgreSQL advisory locks, MySQL GET_LOCK),
+ * so check → verify → record stays atomic when two processes take attempts for the same user.
+ */
+export interface LockStore {
+  /** Runs `fn` while holding every lock in `keys` (taken in sorted order, so two callers never deadlock). */
+  withLocks<T>(keys: readonly string[], fn: () => Promise<T>): Promise<T>;
+}
+
+/** A connected server database: statements, cross-instance locks, and a liveness probe for /api/health. */
+export interface SqlDatabase {
+  readonly sql: SqlClient;
+  readonly locks: LockStore;
+  ping(): Promise<void>;
+}
+
 /** One audit log entry as persisted; `hash` = SHA-256(prev ‖ canonical(event)), hex (src/audit/chain.ts). */
 export interface AuditRecord {
   readonly seq: number;

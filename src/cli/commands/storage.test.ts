@@ -7,7 +7,8 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { baseConfig } from '../../../test/harness/gateway.js';
-import { openStorage, SQLITE_MIGRATIONS } from '../../app/index.js';
+import { openStorage } from '../../app/index.js';
+import { SQLITE_MIGRATIONS } from '../../storage/migrations/sqlite.js';
 import { loadConfigOrThrow } from '../../config/index.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -92,7 +92,7 @@ Examples:
     )
     .action(async (opts: { target?: string; config?: string[] }) => {
       await withSql(opts.config, async (app, sql) => {
-        const newest = app.SQLITE_MIGRATIONS.at(-1)?.version ?? 0;
+        const newest = app.migrationsFor(sql.dialect).at(-1)?.version ?? 0;
         const target = opts.target === undefined ? newest : integer('--target', opts.target, 1);
         if (target > newest)
           throw new PortcullisError(
@@ -106,7 +106,7 @@ Examples:
             'ERR_CLI_USAGE',
             `schema up migration target version ${target} is less than the current version ${current}: use 'storage migrate down'`,
           );
-        const applied = await app.migrateUp(sql, app.SQLITE_MIGRATIONS, target);
+        const applied = await app.migrateUp(sql, app.migrationsFor(sql.dialect), target);
         console.log(
           applied.length
             ? `Storage schema migration from ${current} to ${target} is complete`
@@ -141,7 +141,7 @@ Examples:
             'ERR_CLI_USAGE',
             `schema down migration target version ${target} is greater than the current version ${current}`,
           );
-        const reverted = await app.migrateDown(sql, app.SQLITE_MIGRATIONS, target);
+        const reverted = await app.migrateDown(sql, app.migrationsFor(sql.dialect), target);
         console.log(
           reverted.length
             ? `Storage schema migration from ${current} to ${target} is complete`

@@ -5,8 +5,9 @@
 import type { Clock } from '../../core/index.js';
 import type { SqlClient } from '../../storage/index.js';
 import { hashSessionId } from '../id.js';
-import type { Amr, Elevation, PendingTotp, UserSession } from '../session.js';
+import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
+import { decodeSessionData, encodeSessionData, type Mutable } from './codec.js';
 
 export interface SqlSessionStoreOptions {
   readonly clock: Clock;
@@ -25,8 +26,6 @@ export interface SqlSessionStoreOptions {
   readonly onError?: (err: unknown) => void;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 interface Cached {
   readonly session: Mutable<UserSession>;
   expiresAt: number;
@@ -44,9 +43,6 @@ interface Row {
   expires_at: number | string | bigint;
 }
 
-/** The fields that live in `data`; the rest have their own columns. */
-type Data = Omit<UserSession, 'id' | 'cookieDomain' | 'username' | 'createdAt' | 'lastActivity'>;
-
 const COLUMNS = 'cookie_domain, username, data, created_at, last_activity, expires_at';
 const SELECT_ONE = `SELECT ${COLUMNS} FROM sessions WHERE id = ?`;
 const DELETE_ONE = 'DELETE FROM sessions WHERE id = ?';
@@ -63,85 +59,16 @@ const UPSERT = `INSERT INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?,
   expires_at = excluded.expires_at`;
 const REPLACE = `REPLACE INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`;
 
-function encode(s: UserSession): string {
-  const data: Data = {
-    displayName: s.displayName,
-    groups: s.groups,
-    emails: s.emails,
-    keepMeLoggedIn: s.keepMeLoggedIn,
-    firstFactorAt: s.firstFactorAt,
-    secondFactorAt: s.secondFactorAt,
-    amr: s.amr,
-    refreshAt: s.refreshAt,
-    ip: s.ip,
-    elevation: s.elevation,
-    pendingTotp: s.pendingTotp,
-  };
-  return JSON.stringify(data);
-}
-
-const isStr = (v: unknown): v is string => typeof v === 'string';
-const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isStrList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
-
-function readAmr(v: unknown): Amr | undefined {
-  if (typeof v !== 'object' || v === null) return undefined;
-  const a = v as Record<string, unknown>;
-  if (typeof a['pwd'] !== 'boolean' || typeof a['otp'] !== 'boolean' || typeof a['webauthn'] !== 'boolean') {
-    return undefined;
-  }
-  return {
-    pwd: a['pwd'],
-    otp: a['otp'],
-    webauthn: a['webauthn'],
-    ...(a['duo'] === true ? { duo: true } : {}),
-    ...(typeof a['hwk'] === 'boolean' ? { hwk: a['hwk'] } : {}),
-    ...(typeof a['uv'] === 'boolean' ? { uv: a['uv'] } : {}),
-  };
-}
-
 /** Rebuilds a session from its row; a row this version cannot read counts as no session. */
 function decode(id: string, row: Row): { session: Mutable<UserSession>; expiresAt: number } | undefined {
-  let d: Record<string, unknown>;
-  try {
-    d = JSON.parse(row.data) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  if (typeof d !== 'object' || d === null) return undefined;
-  const amr = readAmr(d['amr']);
-  if (
-    !amr ||
-    !isStr(d['displayName']) ||
-    !isStrList(d['groups']) ||
-    !isStrList(d['emails']) ||
-    typeof d['keepMeLoggedIn'] !== 'boolean' ||
-    !isNum(d['firstFactorAt']) ||
-    !isNum(d['secondFactorAt']) ||
-    !isNum(d['refreshAt']) ||
-    !isStr(d['ip'])
-  ) {
-    return undefined;
-  }
-  const session: Mutable<UserSession> = {
-    id,
+  const cols = {
     cookieDomain: row.cookie_domain,
     username: row.username,
-    displayName: d['displayName'],
-    groups: d['groups'],
-    emails: d['emails'],
-    keepMeLoggedIn: d['keepMeLoggedIn'],
     createdAt: Number(row.created_at),
     lastActivity: Number(row.last_activity),
-    firstFactorAt: d['firstFactorAt'],
-    secondFactorAt: d['secondFactorAt'],
-    amr,
-    refreshAt: d['refreshAt'],
-    ip: d['ip'],
   };
-  if (d['elevation'] !== undefined) session.elevation = d['elevation'] as Elevation;
-  if (d['pendingTotp'] !== undefined) session.pendingTotp = d['pendingTotp'] as PendingTotp;
-  return { session, expiresAt: Number(row.expires_at) };
+  const session = decodeSessionData(id, cols, row.data);
+  return session ? { session, expiresAt: Number(row.expires_at) } : undefined;
 }
 
 export class SqlSessionStore implements SessionStore {
@@ -233,7 +160,7 @@ export class SqlSessionStore implements SessionStore {
       hashSessionId(session.id),
       session.cookieDomain,
       session.username,
-      encode(session),
+      encodeSessionData(session),
       session.createdAt,
       session.lastActivity,
       expiresAt,

@@ -1,0 +1,149 @@
+/**
+ * SqlClient over node-postgres (`storage.postgres`): a pool per server (primary, then `servers` fallbacks),
+ * `?` placeholders rewritten to `$n`, BIGINT read as numbers, advisory locks shared by every instance.
+ */
+import pg from 'pg';
+import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
+import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } from './remote.js';
+
+/** Our timestamps are milliseconds in BIGINT columns: well inside 2^53, so read them as numbers. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+};
+
+const toDollar = memoizeRewrite((sql) => {
+  let out = '';
+  let n = 0;
+  let quoted = false;
+  for (const ch of sql) {
+    if (ch === "'") quoted = !quoted;
+    out += ch === '?' && !quoted ? `$${++n}` : ch;
+  }
+  return out;
+});
+
+const UNIQUE_VIOLATION = '23505';
+const fail = (e: unknown) => storageError('postgres', e, (e as { code?: string })?.code === UNIQUE_VIOLATION);
+
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+function statements(q: Queryable) {
+  const exec = async (sql: string, params: readonly SqlValue[]) => {
+    try {
+      return await q.query(toDollar(sql), params as unknown[]);
+    } catch (e) {
+      throw fail(e);
+    }
+  };
+  return {
+    all: async <T>(sql: string, params: readonly SqlValue[] = []) => (await exec(sql, params)).rows as T[],
+    get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
+      (await exec(sql, params)).rows[0] as T | undefined,
+    run: async (sql: string, params: readonly SqlValue[] = []) => ({
+      changes: (await exec(sql, params)).rowCount ?? 0,
+    }),
+  };
+}
+
+/** Connects (trying each server in turn), creates the schema when missing, and proves the connection works. */
+export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabase> {
+  const schema = opts.schema || 'public';
+  const pools = opts.servers.map((s) => {
+    const pool = new pg.Pool({
+      ...(s.socketPath ? { host: s.socketPath.replace(/\/\.s\.PGSQL\.\d+$/, '') } : { host: s.host }),
+      port: s.port,
+      database: opts.database,
+      user: opts.username,
+      password: opts.password,
+      ssl: s.tls ?? false,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      options: `-c search_path=${quoteIdent(schema)}`,
+      types,
+    });
+    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    pool.on('error', (e) => opts.onError?.(e));
+    return pool;
+  });
+  const onAny = createFailover('postgres', pools, (i) => {
+    const s = opts.servers[i]!;
+    return s.socketPath ?? `${s.host}:${s.port}`;
+  });
+  const connect = () => onAny((p) => p.connect());
+
+  const sql: SqlClient = {
+    dialect: 'postgres',
+    ...statements({ query: ((text: string, values: unknown[]) => onAny((p) => p.query(text, values))) as Queryable['query'] }),
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const client = await connect().catch((e) => Promise.reject(fail(e)));
+      const tx: SqlClient = {
+        dialect: 'postgres',
+        ...statements(client),
+        transaction: (inner) => inner(tx),
+        close: async () => {},
+      };
+      let broken: Error | undefined;
+      try {
+        await tx.run('BEGIN');
+        const r = await fn(tx);
+        await tx.run('COMMIT');
+        return r;
+      } catch (e) {
+        await client.query('ROLLBACK').catch((err: Error) => {
+          broken = err;
+        });
+        throw e;
+      } finally {
+        // A connection that could not even roll back is destroyed rather than handed to the next caller.
+        client.release(broken);
+      }
+    },
+    async close() {
+      await Promise.all(pools.map((p) => p.end()));
+    },
+  };
+
+  const locks: LockStore = {
+    async withLocks(keys, fn) {
+      const client = await connect().catch((e) => Promise.reject(fail(e)));
+      const held: string[] = [];
+      let broken: Error | undefined;
+      try {
+        try {
+          for (const key of lockOrder(keys)) {
+            // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
+            await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lockName(key)]);
+            held.push(key);
+          }
+        } catch (e) {
+          throw fail(e);
+        }
+        return await fn();
+      } finally {
+        for (const key of held.reverse()) {
+          await client
+            .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockName(key)])
+            .catch((err: Error) => {
+              broken = err;
+            });
+        }
+        // Destroying the connection releases whatever it still held.
+        client.release(broken);
+      }
+    },
+  };
+
+  try {
+    if (schema !== 'public') await sql.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    else await sql.get('SELECT 1');
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
+  return { sql, locks, ping: async () => void (await sql.get('SELECT 1')) };
+}

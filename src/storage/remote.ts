@@ -1,0 +1,81 @@
+/** What the PostgreSQL and MySQL clients share: error classes, server fallback order, lock key handling. */
+import { createHash } from 'node:crypto';
+import { PortcullisError } from '../core/index.js';
+
+/** Errors raised before a statement reached the server: trying the next server cannot apply anything twice. */
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ENOENT', // a unix socket that is not there
+  '57P03', // PostgreSQL: the server is starting up or shutting down
+  'ER_CON_COUNT_ERROR',
+]);
+
+export function isConnectError(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  if (typeof err?.code === 'string' && CONNECT_CODES.has(err.code)) return true;
+  // node-postgres reports its connect timeout only in words.
+  return typeof err?.message === 'string' && /timeout exceeded when trying to connect/i.test(err.message);
+}
+
+/** Wraps a driver error in our typed error: unique-key violations are conflicts, anything else unavailability. */
+export function storageError(engine: string, e: unknown, isUnique: boolean): PortcullisError {
+  if (e instanceof PortcullisError) return e;
+  const message = (e as Error)?.message || String((e as { code?: unknown })?.code ?? e);
+  return new PortcullisError(
+    isUnique ? 'ERR_STORAGE_CONFLICT' : 'ERR_STORAGE_UNAVAILABLE',
+    `${engine}: ${message}`,
+    { cause: e },
+  );
+}
+
+/**
+ * Tries `attempt` on each server from the one that last worked, moving on only when a server cannot be
+ * reached; remembers the one that answered. Every server unreachable = ERR_STORAGE_UNAVAILABLE naming each.
+ */
+export function createFailover<P>(engine: string, pools: readonly P[], describe: (i: number) => string) {
+  let current = 0;
+  return async function onAny<T>(attempt: (pool: P) => Promise<T>): Promise<T> {
+    const failures: string[] = [];
+    for (let i = 0; i < pools.length; i++) {
+      const idx = (current + i) % pools.length;
+      try {
+        const r = await attempt(pools[idx]!);
+        current = idx;
+        return r;
+      } catch (e) {
+        if (!isConnectError(e)) throw e;
+        failures.push(`${describe(idx)}: ${(e as Error).message || (e as { code?: string }).code}`);
+      }
+    }
+    throw new PortcullisError('ERR_STORAGE_UNAVAILABLE', `${engine}: no server reachable (${failures.join('; ')})`);
+  };
+}
+
+/** Lock names in a stable order without repeats (two callers taking the same set never deadlock). */
+export function lockOrder(keys: readonly string[]): string[] {
+  return [...new Set(keys)].sort();
+}
+
+/** A fixed-length lock name (MySQL allows 64 characters) in our own namespace. */
+export function lockName(key: string): string {
+  return `portcullis:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+}
+
+/** Caches a statement rewrite: our statement texts are a fixed set of constants. */
+export function memoizeRewrite(rewrite: (sql: string) => string): (sql: string) => string {
+  const cache = new Map<string, string>();
+  return (sql) => {
+    let out = cache.get(sql);
+    if (out === undefined) {
+      out = rewrite(sql);
+      if (cache.size >= 512) cache.clear();
+      cache.set(sql, out);
+    }
+    return out;
+  };
+}
