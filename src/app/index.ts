@@ -43,5 +43,6 @@ export {
 export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
 export { createPasswordFlow, type PasswordFlow, POLICY_MESSAGE } from './reset-password.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
+export { openSessionAdmin } from './session-admin.js';
 export { openSqlClient, openStorage } from './storage.js';
 export { createWebAuthnFlow, type RelyingParty, type WebAuthnFlow } from './webauthn.js';

@@ -308,6 +308,7 @@ export async function openMonitoringStorage(config: Config) {
   return {
     audit,
     bans,
+    sql: storage.sql,
     /** Appends one event (a manual ban, say) to the shared chain, with the configured or stored key. */
     async record(event: SecurityEvent): Promise<void> {
       if (!config.audit.enabled) return;

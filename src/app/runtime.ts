@@ -9,10 +9,11 @@ import type { Config } from '../config/index.js';
 import { type Clock, PortcullisError, systemClock } from '../core/index.js';
 import { createNotifier } from '../notify/index.js';
 import { Regulator } from '../regulation/index.js';
-import { SessionManager, SqlSessionStore } from '../session/index.js';
+import { SessionManager } from '../session/index.js';
 import { createAuthorizer } from './authorize-request.js';
 import { createElevationFlow } from './elevation.js';
 import { createEnrolmentFlow } from './enrolment.js';
+import { createHealthCheck } from './health.js';
 import { createLimiter } from './limiter.js';
 import { createLogger } from './logger.js';
 import { createPortalFlows } from './login.js';
@@ -20,6 +21,7 @@ import { attachMonitoring } from './monitoring.js';
 import { createPasswordCheck } from './password-check.js';
 import { createPreferencesFlow } from './preferences.js';
 import { createPasswordFlow } from './reset-password.js';
+import { type OpenedSessionStore, openSessionStore } from './session-store.js';
 import { openStorage } from './storage.js';
 import { createWebAuthnFlow } from './webauthn.js';
 
@@ -37,23 +39,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   const file = config.authenticationBackend.file;
   if (!file)
     throw new PortcullisError('ERR_CONFIG_INVALID', 'only the file authentication backend is supported');
-  if (config.session.redis) {
-    throw new PortcullisError(
-      'ERR_STORAGE_UNAVAILABLE',
-      'session.redis is not supported yet; remove it to use SQLite sessions',
-    );
-  }
 
-  const storage = await openStorage(config.storage, { clock });
+  const storage = await openStorage(config.storage, {
+    clock,
+    onError: (err) => logger.warn({ event: 'storage.error', err: (err as Error)?.message }, 'storage error'),
+  });
+  let opened: OpenedSessionStore | undefined;
   let users: UsersDatabase;
   try {
+    opened = await openSessionStore(config, storage, clock, logger);
     users = await UsersDatabase.open({ path: file.path, watch: file.watch, search: file.search, logger });
   } catch (e) {
+    await opened?.close();
     await storage.close();
     throw e;
   }
+  const { store: sessionStore, redis } = opened;
   const acl: CompiledAccessControl = compileAccessControl(config.accessControl);
-  const sessionStore = new SqlSessionStore(storage.sql, { clock });
   const sessions = new SessionManager({
     store: sessionStore,
     cookies: config.session.cookies,
@@ -69,6 +71,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     bans: storage.bans,
     config: config.regulation,
     clock,
+    locks: storage.locks,
   });
   // One verification per core but one: a default-cost argon2id verification is ~100 ms of CPU spread over its
   // lanes (bench/argon2-cost.ts), and fewer of them at once leaves the event loop more room (bench S4).
@@ -102,7 +105,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     } catch (e) {
       notifier.close();
       users.close();
-      await sessionStore.close();
+      await opened.close();
       await storage.close();
       throw e;
     }
@@ -170,13 +173,16 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
       };
     },
     sessionsActive: async () =>
-      Number(
-        (
-          await storage.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?', [
-            clock.now(),
-          ])
-        )?.n ?? 0,
-      ),
+      redis
+        ? (await sessionStore.list()).length
+        : Number(
+            (
+              await storage.sql.get<{ n: number }>(
+                'SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?',
+                [clock.now()],
+              )
+            )?.n ?? 0,
+          ),
   });
 
   return {
@@ -204,11 +210,16 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     }),
     notifier,
     account: { elevation, enrolment, webauthn, passwords },
+    sessionStore,
+    health: createHealthCheck({
+      storage: storage.ping,
+      ...(redis ? { sessions: redis.ping } : {}),
+    }),
     async close(): Promise<void> {
       await monitoring.close();
       notifier.close();
       users.close();
-      await sessionStore.close();
+      await opened.close();
       await storage.close();
       // Asynchronous log destinations must reach the disk before the caller (or the process) moves on.
       await new Promise<void>((r) => logger.flush(() => r()));

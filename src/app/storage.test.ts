@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { closedPort, type FreshDatabase, freshDatabase } from '../../test/harness/databases.js';
 import type { StorageConfig } from '../config/index.js';
 import { isPortcullisError, ManualClock } from '../core/index.js';
 import { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
@@ -84,10 +85,102 @@ test('a TOTP secret is stored encrypted (not in clear) and reads back with the k
   await again.close();
 });
 
-test('postgres and mysql are refused as not yet supported', async () => {
-  const base = cfg(join(dir, 'unused.sqlite3'));
-  await assert.rejects(
-    openStorage({ ...base, local: undefined, mysql: {} as NonNullable<StorageConfig['mysql']> }),
-    (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE' && /storage\.mysql/.test(e.message),
-  );
+for (const engine of ['postgres', 'mysql'] as const) {
+  describe(`openStorage on ${engine}`, () => {
+    const fresh: FreshDatabase[] = [];
+    after(async () => {
+      for (const f of fresh) await f.drop();
+    });
+    const database = async () => {
+      const f = await freshDatabase(engine);
+      fresh.push(f);
+      return f;
+    };
+
+    test('two instances starting together both open it; data and the key check are shared', async () => {
+      const f = await database();
+      const [a, b] = await Promise.all([openStorage(f.config(KEY)), openStorage(f.config(KEY))]);
+      await a.bans.ban('user', 'john', Date.now() + 60_000, 'test');
+      assert.equal((await b.bans.active('user', 'john'))?.reason, 'test');
+      const versions = await a.sql.all<{ version: number }>(
+        'SELECT version FROM migrations ORDER BY version',
+      );
+      assert.deepEqual(
+        versions.map((v) => Number(v.version)),
+        SQLITE_MIGRATIONS.map((m) => m.version),
+        'each migration applied once',
+      );
+      await Promise.all([a.close(), b.close()]);
+      await assert.rejects(
+        openStorage(f.config('a_different_key_that_is_long_enough_987654')),
+        (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_ENCRYPTION_KEY',
+      );
+    });
+
+    test('a schema newer than this release is refused with ERR_STORAGE_MIGRATION', async () => {
+      const f = await database();
+      const s = await openStorage(f.config(KEY));
+      await s.sql.run('INSERT INTO migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        999,
+        'future',
+        1,
+      ]);
+      await s.close();
+      await assert.rejects(
+        openStorage(f.config(KEY)),
+        (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_MIGRATION' && /version 999/.test(e.message),
+      );
+    });
+
+    test('an unreachable server is refused at once with ERR_STORAGE_UNAVAILABLE naming it', async () => {
+      const f = await database();
+      const port = await closedPort();
+      const base = f.config(KEY);
+      const cfgFor = (address: string): StorageConfig =>
+        engine === 'postgres'
+          ? { ...base, postgres: { ...base.postgres!, address } }
+          : { ...base, mysql: { ...base.mysql!, address } };
+      await assert.rejects(
+        openStorage(cfgFor(`tcp://127.0.0.1:${port}`)),
+        (e) =>
+          isPortcullisError(e) &&
+          e.code === 'ERR_STORAGE_UNAVAILABLE' &&
+          e.message.includes(`127.0.0.1:${port}`),
+      );
+    });
+  });
+}
+
+test('postgres: an unreachable primary falls back to the next of `servers`', async () => {
+  const f = await freshDatabase('postgres');
+  try {
+    const base = f.config(KEY);
+    const pg = base.postgres!;
+    const s = await openStorage({
+      ...base,
+      postgres: {
+        ...pg,
+        address: `tcp://127.0.0.1:${await closedPort()}`,
+        servers: [{ address: pg.address, tls: undefined }],
+      },
+    });
+    await s.preferences.setSecondFactorMethod('john', 'totp');
+    assert.equal(await s.preferences.getSecondFactorMethod('john'), 'totp');
+    await s.close();
+  } finally {
+    await f.drop();
+  }
+});
+
+test('mysql: a wrong password is refused at start-up with the server’s reason', async () => {
+  const f = await freshDatabase('mysql');
+  try {
+    const base = f.config(KEY);
+    await assert.rejects(
+      openStorage({ ...base, mysql: { ...base.mysql!, password: 'not-the-password' } }),
+      (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE' && /Access denied/i.test(e.message),
+    );
+  } finally {
+    await f.drop();
+  }
 });

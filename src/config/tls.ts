@@ -19,7 +19,9 @@ export function nodeTlsOptions(tls: TlsClientConfig | undefined, host: string): 
     ...(tls?.serverName || !isIP(host) ? { servername: tls?.serverName || host } : {}),
     rejectUnauthorized: !(tls?.skipVerify ?? false),
     minVersion: TLS_VERSIONS[(tls?.minimumVersion || 'TLS1.2').toUpperCase()] ?? 'TLSv1.2',
-    ...(tls?.maximumVersion ? { maxVersion: TLS_VERSIONS[tls.maximumVersion.toUpperCase()] ?? 'TLSv1.3' } : {}),
+    ...(tls?.maximumVersion
+      ? { maxVersion: TLS_VERSIONS[tls.maximumVersion.toUpperCase()] ?? 'TLSv1.3' }
+      : {}),
     ...(tls?.certificateChain && tls.privateKey
       ? { cert: readFileSync(tls.certificateChain, 'utf8'), key: readFileSync(tls.privateKey, 'utf8') }
       : {}),

@@ -40,6 +40,10 @@ export interface GatewayDeps {
   /** PEM material when the listener itself terminates TLS (`server.tls`); client CAs turn on mTLS. */
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] } | undefined;
   readonly maxHeaderSize: number;
+  /** Dependencies `/api/health` reports (storage, sessions); absent = always OK. */
+  readonly health?:
+    | (() => Promise<{ ok: boolean; dependencies: Readonly<Record<string, string>> }>)
+    | undefined;
   /** The built login portal (index.html for its routes, /assets/*); absent = API only. */
   readonly portal?: PortalStatic;
 }
@@ -111,7 +115,16 @@ export function createGatewayServer(deps: GatewayDeps): Server {
       if (path.startsWith(p.route)) return p.fn(req, res, peer, path, rawQuery);
     }
     if (path === '/api/health' && (method === 'GET' || method === 'HEAD')) {
-      return sendJson(res, 200, { status: 'OK' });
+      if (!deps.health) return sendJson(res, 200, { status: 'OK' });
+      return deps.health().then(
+        (h) =>
+          sendJson(
+            res,
+            h.ok ? 200 : 503,
+            h.ok ? { status: 'OK' } : { status: 'KO', dependencies: h.dependencies },
+          ),
+        () => sendJson(res, 503, { status: 'KO' }),
+      );
     }
     // `/*` entries take one trailing path segment (an id), read by the handler from the URL.
     const handler =

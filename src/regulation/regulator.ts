@@ -4,7 +4,7 @@
  */
 import type { RegulationConfig } from '../config/index.js';
 import { type Clock, publishBanEvent, publishSecurityEvent } from '../core/index.js';
-import type { AttemptStore, AuthAttempt, BanKind, BanStore } from '../storage/index.js';
+import type { AttemptStore, AuthAttempt, BanKind, BanStore, LockStore } from '../storage/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
 
 export type BanCheck =
@@ -29,6 +29,11 @@ export interface RegulatorDeps {
   readonly bans: BanStore;
   readonly config: RegulationConfig;
   readonly clock: Clock;
+  /**
+   * Locks shared with the other instances on the same database. The in-process mutex alone lets two processes
+   * each count the same failures; with these, N instances ban after exactly max_retries failures in total.
+   */
+  readonly locks?: LockStore | undefined;
 }
 
 export class Regulator {
@@ -129,6 +134,9 @@ export class Regulator {
       await this.mark({ username, ip, successful: r.successful, ...r.attempt });
       return { banned: false, successful: r.successful };
     };
-    return this.#mutex.run([`user:${username}`, `ip:${ip}`], attempt);
+    const keys = [`user:${username}`, `ip:${ip}`];
+    const locks = this.#d.locks;
+    // The local mutex first: waiting callers of this process queue here instead of each holding a connection.
+    return this.#mutex.run(keys, locks ? () => locks.withLocks(keys, attempt) : attempt);
   }
 }

@@ -3,8 +3,8 @@
  * syntax, GET_LOCK named locks shared by every instance.
  */
 import mysql from 'mysql2/promise';
-import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } from './remote.js';
+import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /**
  * The repositories write SQLite/PostgreSQL upserts; MySQL spells them `ON DUPLICATE KEY UPDATE x = VALUES(x)`
@@ -13,8 +13,9 @@ import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } fro
 export const toMysql = memoizeRewrite((sql) => {
   if (/\bON CONFLICT DO NOTHING\s*$/i.test(sql))
     return sql.replace(/\bON CONFLICT DO NOTHING\s*$/i, '').replace(/^\s*INSERT\b/i, 'INSERT IGNORE');
-  return sql.replace(/\bON CONFLICT\s*\([^)]*\)\s*DO UPDATE SET\b([\s\S]*)$/i, (_m, sets: string) =>
-    ` ON DUPLICATE KEY UPDATE${sets.replace(/\bexcluded\.(\w+)/g, 'VALUES($1)')}`,
+  return sql.replace(
+    /\bON CONFLICT\s*\([^)]*\)\s*DO UPDATE SET\b([\s\S]*)$/i,
+    (_m, sets: string) => ` ON DUPLICATE KEY UPDATE${sets.replace(/\bexcluded\.(\w+)/g, 'VALUES($1)')}`,
   );
 });
 
@@ -34,8 +35,7 @@ function statements(q: () => Promise<Queryable> | Queryable) {
   };
   return {
     all: async <T>(sql: string, params: readonly SqlValue[] = []) => (await exec(sql, params)) as T[],
-    get: async <T>(sql: string, params: readonly SqlValue[] = []) =>
-      ((await exec(sql, params)) as T[])[0],
+    get: async <T>(sql: string, params: readonly SqlValue[] = []) => ((await exec(sql, params)) as T[])[0],
     run: async (sql: string, params: readonly SqlValue[] = []) => ({
       changes: ((await exec(sql, params)) as mysql.ResultSetHeader).affectedRows ?? 0,
     }),

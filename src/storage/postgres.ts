@@ -3,14 +3,16 @@
  * `?` placeholders rewritten to `$n`, BIGINT read as numbers, advisory locks shared by every instance.
  */
 import pg from 'pg';
-import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } from './remote.js';
+import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /** Our timestamps are milliseconds in BIGINT columns: well inside 2^53, so read them as numbers. */
 const INT8_OID = 20;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 const toDollar = memoizeRewrite((sql) => {
@@ -78,7 +80,9 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
 
   const sql: SqlClient = {
     dialect: 'postgres',
-    ...statements({ query: ((text: string, values: unknown[]) => onAny((p) => p.query(text, values))) as Queryable['query'] }),
+    ...statements({
+      query: ((text: string, values: unknown[]) => onAny((p) => p.query(text, values))) as Queryable['query'],
+    }),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const client = await connect().catch((e) => Promise.reject(fail(e)));
       const tx: SqlClient = {

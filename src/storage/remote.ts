@@ -52,7 +52,10 @@ export function createFailover<P>(engine: string, pools: readonly P[], describe:
         failures.push(`${describe(idx)}: ${(e as Error).message || (e as { code?: string }).code}`);
       }
     }
-    throw new PortcullisError('ERR_STORAGE_UNAVAILABLE', `${engine}: no server reachable (${failures.join('; ')})`);
+    throw new PortcullisError(
+      'ERR_STORAGE_UNAVAILABLE',
+      `${engine}: no server reachable (${failures.join('; ')})`,
+    );
   };
 }
 

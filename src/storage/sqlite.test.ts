@@ -31,14 +31,14 @@ test('a schema change after a statement was first used shows in its later result
   await sql.close();
 });
 
-test('failures stay ERR_STORAGE_UNAVAILABLE and do not poison the next call of the same statement', async () => {
+test('failures are typed (a unique key: ERR_STORAGE_CONFLICT) and do not poison the next call of the same statement', async () => {
   const sql = openSqlite(':memory:');
   await sql.run('CREATE TABLE t (k TEXT PRIMARY KEY)');
   const insert = 'INSERT INTO t (k) VALUES (?)';
   await sql.run(insert, ['a']);
   await assert.rejects(
     sql.run(insert, ['a']),
-    (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE',
+    (e) => isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT',
   );
   assert.deepEqual(await sql.run(insert, ['b']), { changes: 1 });
   await assert.rejects(

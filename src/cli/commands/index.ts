@@ -7,6 +7,7 @@ import { defineConfigCommands } from './config.js';
 import { defineCryptoCommands } from './crypto.js';
 import { defineDemo } from './demo.js';
 import { defineServe } from './serve.js';
+import { defineSessionCommands } from './sessions.js';
 import { defineStackCommands } from './stack.js';
 import { defineStorageCommands } from './storage.js';
 import { defineStorageImport } from './storage-import.js';
@@ -19,6 +20,7 @@ export function defineCommands(program: Command): void {
   defineDemo(program);
   defineAuditCommands(program);
   defineBanCommands(program);
+  defineSessionCommands(program);
   defineStorageCommands(program);
   defineStorageImport(program);
   defineStackCommands(program);

@@ -58,6 +58,7 @@ export async function startGateway(
     decisionLogger: runtime.logger.decisions,
     tls: readTls(config.server.tls),
     maxHeaderSize: Math.max(16 * 1024, config.server.buffers.read),
+    health: runtime.health,
     portal: createPortalStatic({
       config,
       rememberMeFor: (host) => (runtime.sessions.cookieConfigForHost(host)?.rememberMe ?? -1) > 0,

@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { baseConfig } from '../../../test/harness/gateway.js';
 import { openStorage } from '../../app/index.js';
-import { SQLITE_MIGRATIONS } from '../../storage/migrations/sqlite.js';
 import { loadConfigOrThrow } from '../../config/index.js';
+import { SQLITE_MIGRATIONS } from '../../storage/migrations/sqlite.js';
 import { EXIT } from '../exit-codes.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -15,7 +15,10 @@ export interface SessionColumns {
 }
 
 /** The fields that travel in the data object. */
-export type SessionData = Omit<UserSession, 'id' | 'cookieDomain' | 'username' | 'createdAt' | 'lastActivity'>;
+export type SessionData = Omit<
+  UserSession,
+  'id' | 'cookieDomain' | 'username' | 'createdAt' | 'lastActivity'
+>;
 
 export function sessionData(s: UserSession): SessionData {
   return {

@@ -66,7 +66,9 @@ interface Sealed {
 }
 
 // Hash fields: d = sealed blob; a / e = last activity / deadline in clear, because touches are written by a
-// script that cannot decrypt (a and e only ever grow, and a blob always wins when its own values are newer);
+// script that cannot decrypt (a and e only ever grow, and a blob always wins when its own values are newer;
+// the deadline read back is the sealed one slid by a's delta, so e only drives Redis's own expiry — someone
+// able to write Redis could stretch idle time via a, but could never alter who the session is);
 // u = username, so delete and a changed owner can find the user set.
 
 // KEYS[1] session, KEYS[2] user set. ARGV: prefix, hash, blob, lastActivity, expiresAt, username, message.
@@ -272,15 +274,19 @@ export class RedisSessionStore implements SessionStore {
     const op = this.#begin(h);
     try {
       await this.#cmd(() =>
-        this.#eval(SET, [this.#key(h), this.#userKey(session.username)], [
-          this.#prefix,
-          h,
-          blob,
-          String(session.lastActivity),
-          String(expiresAt),
-          session.username,
-          this.#message(h),
-        ]),
+        this.#eval(
+          SET,
+          [this.#key(h), this.#userKey(session.username)],
+          [
+            this.#prefix,
+            h,
+            blob,
+            String(session.lastActivity),
+            String(expiresAt),
+            session.username,
+            this.#message(h),
+          ],
+        ),
       );
     } finally {
       this.#end(h, op);
@@ -302,11 +308,11 @@ export class RedisSessionStore implements SessionStore {
     this.#forgetUser(username);
     const n = Number(
       await this.#cmd(() =>
-        this.#eval(DELETE_USER, [this.#userKey(username)], [
-          this.#prefix,
-          username,
-          this.#message(`user:${username}`),
-        ]),
+        this.#eval(
+          DELETE_USER,
+          [this.#userKey(username)],
+          [this.#prefix, username, this.#message(`user:${username}`)],
+        ),
       ),
     );
     this.#forgetUser(username);

@@ -1,0 +1,82 @@
+/** Connects to `session.redis` (a server, a unix socket, or Sentinel): one connection for commands, one for pub/sub. */
+import { Redis, type RedisOptions } from 'ioredis';
+import { nodeTlsOptions, type RedisConfig } from '../config/index.js';
+import { type Logger, PortcullisError } from '../core/index.js';
+
+export interface RedisConnections {
+  readonly client: Redis;
+  readonly subscriber: Redis;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function options(cfg: RedisConfig): RedisOptions {
+  const ha = cfg.highAvailability;
+  return {
+    ...(ha
+      ? {
+          sentinels: ha.nodes.length
+            ? ha.nodes.map((n) => ({ host: n.host, port: n.port }))
+            : [{ host: cfg.host, port: cfg.port }],
+          name: ha.sentinelName,
+          ...(ha.sentinelUsername ? { sentinelUsername: ha.sentinelUsername } : {}),
+          ...(ha.sentinelPassword ? { sentinelPassword: ha.sentinelPassword } : {}),
+        }
+      : cfg.host.startsWith('/')
+        ? { path: cfg.host }
+        : { host: cfg.host, port: cfg.port }),
+    ...(cfg.username ? { username: cfg.username } : {}),
+    ...(cfg.password ? { password: cfg.password } : {}),
+    db: cfg.databaseIndex,
+    ...(cfg.tls ? { tls: nodeTlsOptions(cfg.tls, cfg.host) } : {}),
+    connectTimeout: cfg.timeout,
+    lazyConnect: true,
+    // Fail closed and fast: while Redis is away a command errors at once (the check answers 5xx) instead of
+    // queueing until some timeout; ioredis keeps reconnecting in the background.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(100 * times, 2_000),
+  };
+}
+
+export async function openRedis(cfg: RedisConfig, logger: Logger): Promise<RedisConnections> {
+  const where = cfg.highAvailability
+    ? `sentinel '${cfg.highAvailability.sentinelName}'`
+    : cfg.host.startsWith('/')
+      ? cfg.host
+      : `${cfg.host}:${cfg.port}`;
+  const connect = async (role: string) => {
+    const r = new Redis(options(cfg));
+    // Errors while reconnecting are reported once per state change by ioredis; log them, never throw.
+    r.on('error', (e: Error) => logger.warn({ event: 'redis.error', role, err: e.message }, 'redis error'));
+    try {
+      await r.connect();
+    } catch (e) {
+      r.disconnect();
+      throw new PortcullisError(
+        'ERR_STORAGE_UNAVAILABLE',
+        `session.redis: cannot connect to ${where}: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    return r;
+  };
+  const client = await connect('client');
+  let subscriber: Redis;
+  try {
+    subscriber = await connect('subscriber');
+  } catch (e) {
+    client.disconnect();
+    throw e;
+  }
+  return {
+    client,
+    subscriber,
+    async ping() {
+      await client.ping();
+    },
+    async close() {
+      await Promise.allSettled([client.quit(), subscriber.quit()]);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/** The configured session store: Redis when `session.redis` is set, else the SQL database storage uses. */
+import type { Config } from '../config/index.js';
+import type { Clock, Logger } from '../core/index.js';
+import { RedisSessionStore, type SessionStore, SqlSessionStore } from '../session/index.js';
+import { createCipher } from '../storage/crypto.js';
+import { openRedis, type RedisConnections } from './redis.js';
+import type { Storage } from './storage.js';
+
+export interface OpenedSessionStore {
+  readonly store: SessionStore;
+  /** The Redis connections when sessions live there (health probe, close). */
+  readonly redis: RedisConnections | undefined;
+  close(): Promise<void>;
+}
+
+export async function openSessionStore(
+  config: Config,
+  storage: Pick<Storage, 'sql'>,
+  clock: Clock,
+  logger: Logger,
+): Promise<OpenedSessionStore> {
+  const onError = (err: unknown) =>
+    logger.warn(
+      { event: 'session.store.error', err: (err as Error)?.message ?? String(err) },
+      'session store error',
+    );
+  const redis = config.session.redis ? await openRedis(config.session.redis, logger) : undefined;
+  const store: SessionStore = redis
+    ? new RedisSessionStore({
+        redis: redis.client,
+        subscriber: redis.subscriber,
+        cipher: createCipher(config.session.secret),
+        clock,
+        onError,
+      })
+    : new SqlSessionStore(storage.sql, {
+        clock,
+        // Other instances on a server database cannot push their revocations here: trust a cached session
+        // for 1 s at most (the documented worst-case staleness). One SQLite file has one process.
+        ...(storage.sql.dialect === 'sqlite' ? {} : { cacheMaxAgeMs: 1_000 }),
+        onError,
+      });
+  return {
+    store,
+    redis,
+    async close() {
+      await store.close();
+      await redis?.close();
+    },
+  };
+}
