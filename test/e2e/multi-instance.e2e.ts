@@ -501,6 +501,7 @@ http://app.example.com:${port} {
       assert.notEqual(r.status, 200, `check answered 200 with Redis down: ${r.body}`);
       assert.ok(r.status >= 500 || r.status === 401 || r.status === 302, `${r.status} ${r.body}`);
     }
+    if (process.env['MI_DEBUG']) console.log(`# checks with Redis down: ${down}`);
     let health: RawResponse | undefined;
     await until('health to report sessions down', async () => {
       health = await request(a.port, { path: '/api/health' });
@@ -600,6 +601,7 @@ describe('multi-instance: refusing to start half-working', { skip: skipRedis }, 
     assert.notEqual(code, 0, p.output());
     assert.equal(typeof code, 'number', `died of a signal: ${code}`);
     assert.equal(answered, false, 'its port answered while it was failing');
+    if (process.env['MI_DEBUG']) console.log(`# exit ${code}: ${p.output()}`);
     return p.output();
   }
 
