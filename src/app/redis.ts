@@ -15,9 +15,11 @@ function options(cfg: RedisConfig): RedisOptions {
   return {
     ...(ha
       ? {
-          sentinels: ha.nodes.length
-            ? ha.nodes.map((n) => ({ host: n.host, port: n.port }))
-            : [{ host: cfg.host, port: cfg.port }],
+          // Authelia's `host`/`port` name the first sentinel; `nodes` are more of them.
+          sentinels: [
+            { host: cfg.host, port: cfg.port },
+            ...ha.nodes.map((n) => ({ host: n.host, port: n.port })),
+          ],
           name: ha.sentinelName,
           ...(ha.sentinelUsername ? { sentinelUsername: ha.sentinelUsername } : {}),
           ...(ha.sentinelPassword ? { sentinelPassword: ha.sentinelPassword } : {}),
@@ -47,17 +49,34 @@ export async function openRedis(cfg: RedisConfig, logger: Logger): Promise<Redis
       : `${cfg.host}:${cfg.port}`;
   const connect = async (role: string) => {
     const r = new Redis(options(cfg));
+    let lastError: string | undefined;
     // Errors while reconnecting are reported once per state change by ioredis; log them, never throw.
-    r.on('error', (e: Error) => logger.warn({ event: 'redis.error', role, err: e.message }, 'redis error'));
+    r.on('error', (e: Error) => {
+      lastError = e.message;
+      logger.warn({ event: 'redis.error', role, err: e.message }, 'redis error');
+    });
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await r.connect();
+      // ioredis keeps retrying (a sentinel that does not know the name, say) where start-up must give up.
+      await Promise.race([
+        r.connect(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${cfg.timeout} ms`)), cfg.timeout);
+        }),
+      ]);
     } catch (e) {
       r.disconnect();
+      // ioredis rejects with "Connection is closed."; the reason is in the last error event.
+      const reason = lastError ?? (e as Error).message;
       throw new PortcullisError(
         'ERR_STORAGE_UNAVAILABLE',
-        `session.redis: cannot connect to ${where}: ${(e as Error).message}`,
-        { cause: e },
+        `session.redis: cannot connect to ${where}: ${reason}`,
+        {
+          cause: e,
+        },
       );
+    } finally {
+      clearTimeout(timer);
     }
     return r;
   };

@@ -15,6 +15,7 @@ type Obj = Record<string, unknown>;
 const compose = parse(readFileSync(join(EXAMPLE, 'compose.yml'), 'utf8')) as {
   services: Record<string, Obj>;
   secrets: Record<string, { file: string }>;
+  networks: Record<string, Obj>;
 };
 const INSTANCES = ['portcullis-1', 'portcullis-2'];
 
@@ -81,7 +82,7 @@ test('both instances run the same configuration, secrets and image; compose decl
     assert.equal(compose.services[db]?.['ports'], undefined);
     assert.deepEqual(compose.services[db]?.['networks'], ['backend']);
   }
-  assert.equal((compose as unknown as { networks: Record<string, Obj> }).networks['backend']?.['internal'], true);
+  assert.equal(compose.networks['backend']?.['internal'], true);
 });
 
 test('Caddy balances forward-auth and the portal over both instances', () => {

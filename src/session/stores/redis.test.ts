@@ -3,16 +3,11 @@
  * redis-server child for the restart test.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
+import { type RedisServer, startRedisServer } from '../../../test/harness/redis.js';
 import { ManualClock, PortcullisError } from '../../core/index.js';
 import { createCipher } from '../../storage/crypto.js';
 import { hashSessionId, newSessionId } from '../id.js';
@@ -23,8 +18,7 @@ const MIN = 60_000;
 const SECRET = 'a session secret that is long enough';
 const conns: Redis[] = [];
 const prefixes: string[] = [];
-const children: ChildProcess[] = [];
-const dirs: string[] = [];
+const servers: RedisServer[] = [];
 
 function connect(opts: RedisOptions = {}): Redis {
   const r = new Redis({ host: '127.0.0.1', port: 6379, ...opts });
@@ -106,9 +100,7 @@ after(async () => {
     if (keys.length > 0) await raw.del(...keys);
   }
   for (const c of conns) c.disconnect();
-  for (const child of children)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  for (const server of servers) await server.destroy();
 });
 
 test('every field round-trips; a fresh store (no cache) reads it back intact', async () => {
@@ -411,31 +403,10 @@ test('fail closed: while the subscriber is down nothing is served from the cache
   await store.close();
 });
 
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  srv.listen(0, '127.0.0.1');
-  await once(srv, 'listening');
-  const port = (srv.address() as { port: number }).port;
-  srv.close();
-  await once(srv, 'close');
-  return port;
-}
-
-function startRedis(port: number, dir: string): ChildProcess {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--dir', dir],
-    { stdio: 'ignore' },
-  );
-  children.push(child);
-  return child;
-}
-
 test('Redis restart: get rejects while it is down and works again afterwards with the same store', async () => {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-'));
-  dirs.push(dir);
-  let server = startRedis(port, dir);
+  const server = await startRedisServer({ persist: true });
+  servers.push(server);
+  const port = server.port;
   const conn: RedisOptions = {
     port,
     maxRetriesPerRequest: 1,
@@ -453,8 +424,7 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   await store.set(s, 10 * MIN);
   assert.deepEqual(await store.get(s.id), s);
 
-  server.kill('SIGTERM'); // appendonly: a clean shutdown keeps the data
-  await once(server, 'exit');
+  await server.stop(); // appendonly: a clean shutdown keeps the data
   await until(() => redis.status !== 'ready' && !store.live);
   await assert.rejects(store.get(s.id), (e: unknown) => {
     assert.ok(e instanceof PortcullisError);
@@ -467,7 +437,7 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   await assert.rejects(store.flush(), PortcullisError);
   assert.equal(store.pending, 1, 'the failed batch is kept for the next flush');
 
-  server = startRedis(port, dir);
+  await server.start();
   await until(() => redis.status === 'ready' && store.live, 5_000);
   const back = await store.get(s.id);
   assert.equal(back?.displayName, s.displayName);
@@ -477,6 +447,4 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   assert.equal((await fresh.store.get(s.id))?.lastActivity, s.lastActivity + MIN);
   await fresh.store.close();
   await store.close();
-  server.kill('SIGTERM');
-  await once(server, 'exit');
 });

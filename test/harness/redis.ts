@@ -1,0 +1,86 @@
+/**
+ * A redis-server (or sentinel) of the test's own on a free loopback port, for tests that stop, restart or
+ * reconfigure Redis: the shared server on 6379 is never touched by them.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { closedPort } from './databases.js';
+
+export interface RedisServer {
+  readonly port: number;
+  readonly dir: string;
+  /** Stops it (SIGTERM: with appendonly the data is on disk) and waits for the exit. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and directory; resolves once it accepts connections. */
+  start(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  destroy(): Promise<void>;
+}
+
+async function accepting(port: number, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`redis on port ${port} did not start within ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+/**
+ * `persist` turns appendonly on (a restart keeps the data); `sentinelOf` makes it a sentinel watching the
+ * server on that port under the name `portcullis`.
+ */
+export async function startRedisServer(
+  opts: { persist?: boolean; sentinelOf?: number } = {},
+): Promise<RedisServer> {
+  const port = await closedPort();
+  const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-'));
+  let args: string[];
+  if (opts.sentinelOf !== undefined) {
+    // A sentinel rewrites its config file, so it gets one of its own.
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor portcullis 127.0.0.1 ${opts.sentinelOf} 1\n`,
+    );
+    args = [conf, '--sentinel'];
+  } else {
+    args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
+    args.push('--appendonly', opts.persist ? 'yes' : 'no');
+  }
+  let child: ChildProcess | undefined;
+  const server: RedisServer = {
+    port,
+    dir,
+    async start() {
+      child = spawn('redis-server', args, { stdio: 'ignore' });
+      await accepting(port);
+    },
+    async stop() {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null) return;
+      c.kill('SIGTERM');
+      await once(c, 'exit');
+    },
+    async destroy() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await server.start();
+  return server;
+}
