@@ -44,7 +44,8 @@ export async function openSessionStore(
     store,
     redis,
     async close() {
-      await store.close();
+      // The last write-behind batch is lost if the database is away at shutdown: only last-activity times.
+      await store.close().catch(onError);
       await redis?.close();
     },
   };

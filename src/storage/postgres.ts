@@ -68,8 +68,10 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
       options: `-c search_path=${quoteIdent(schema)}`,
       types,
     });
-    // An idle connection dropped by the server must not crash the process; the next query reconnects.
+    // A connection dropped by the server must not crash the process: idle ones report on the pool, checked-out
+    // ones (a transaction, a held lock) on the client itself. The statement in flight fails; the next reconnects.
     pool.on('error', (e) => opts.onError?.(e));
+    pool.on('connect', (client) => client.on('error', (e) => opts.onError?.(e)));
     return pool;
   });
   const onAny = createFailover('postgres', pools, (i) => {
