@@ -132,6 +132,28 @@ for (const engine of ['postgres', 'mysql'] as const) {
       );
     });
 
+    test('tls against a server without TLS is refused at start-up, not downgraded', async () => {
+      const f = await database();
+      const base = f.config(KEY);
+      const tls = {
+        serverName: '',
+        skipVerify: false,
+        minimumVersion: 'TLS1.2',
+        maximumVersion: '',
+        certificateChain: '',
+        privateKey: '',
+      };
+      const cfg: StorageConfig =
+        engine === 'postgres'
+          ? { ...base, postgres: { ...base.postgres!, tls } }
+          : { ...base, mysql: { ...base.mysql!, tls } };
+      await assert.rejects(openStorage(cfg), (e) => {
+        assert.ok(isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE', String(e));
+        assert.match(e.message, /SSL|secure connection/i);
+        return true;
+      });
+    });
+
     test('an unreachable server is refused at once with ERR_STORAGE_UNAVAILABLE naming it', async () => {
       const f = await database();
       const port = await closedPort();

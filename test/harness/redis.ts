@@ -59,7 +59,7 @@ export async function startRedisServer(
     args = [conf, '--sentinel'];
   } else {
     args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''];
-    args.push('--appendonly', opts.persist ? 'yes' : 'no');
+    args.push('--appendonly', opts.persist ? 'yes' : 'no', ...(opts.args ?? []));
   }
   let child: ChildProcess | undefined;
   const server: RedisServer = {

@@ -1,6 +1,6 @@
 /**
- * `session.redis.high_availability`: Portcullis asks a real Redis Sentinel where the primary is, keeps sessions
- * there, and refuses to start when the sentinel does not know the configured name.
+ * `session.redis` at start-up against real servers: Sentinel finds the primary; an unknown sentinel name, a wrong
+ * password and TLS against a plain server are each refused with the reason, never half-started.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,33 +19,35 @@ import { type RedisServer, startRedisServer } from '../harness/redis.js';
 
 let primary: RedisServer;
 let sentinel: RedisServer;
+let locked: RedisServer;
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-sentinel-'));
 
 before(async () => {
   primary = await startRedisServer();
   sentinel = await startRedisServer({ sentinelOf: primary.port });
+  locked = await startRedisServer({ args: ['--requirepass', 'the-right-redis-password'] });
 });
 after(async () => {
+  await locked?.destroy();
   await sentinel?.destroy();
   await primary?.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function configWith(sentinelName: string) {
+let files = 0;
+async function configWith(redis: Record<string, unknown>) {
   const obj = baseConfig(dir);
-  obj['session'].redis = {
-    host: '127.0.0.1',
-    port: sentinel.port,
-    timeout: '1s',
-    high_availability: { sentinel_name: sentinelName },
-  };
-  const file = join(dir, `configuration-${sentinelName}.yml`);
+  obj['session'].redis = { host: '127.0.0.1', timeout: '1s', ...redis };
+  const file = join(dir, `configuration-${files++}.yml`);
   writeFileSync(file, stringify(obj));
   return (await loadConfigOrThrow([file], {})).config;
 }
 
 test('sessions go to the primary the sentinel names', async () => {
-  const config = await configWith('portcullis');
+  const config = await configWith({
+    port: sentinel.port,
+    high_availability: { sentinel_name: 'portcullis' },
+  });
   const storage = await openStorage(config.storage);
   const opened = await openSessionStore(config, storage, systemClock, silentLogger);
   try {
@@ -88,17 +90,34 @@ test('sessions go to the primary the sentinel names', async () => {
 });
 
 test('a sentinel name the sentinel does not know is refused at start-up, naming it', async () => {
-  const config = await configWith('nosuchname');
+  await refused(
+    { port: sentinel.port, high_availability: { sentinel_name: 'nosuchname' } },
+    /sentinel 'nosuchname'/,
+  );
+});
+
+test('a wrong Redis password is refused at start-up with the server’s reason', async () => {
+  await refused({ port: locked.port, password: 'not-the-password' }, /WRONGPASS|invalid.*password/i);
+});
+
+test('tls against a Redis without TLS is refused at start-up, not downgraded', async () => {
+  await refused(
+    { port: primary.port, tls: { server_name: 'redis.internal' } },
+    new RegExp(`127\\.0\\.0\\.1:${primary.port}`),
+  );
+});
+
+async function refused(redis: Record<string, unknown>, reason: RegExp) {
+  const config = await configWith(redis);
   const storage = await openStorage(config.storage);
   try {
-    await assert.rejects(
-      openSessionStore(config, storage, systemClock, silentLogger),
-      (e) =>
-        isPortcullisError(e) &&
-        e.code === 'ERR_STORAGE_UNAVAILABLE' &&
-        /sentinel 'nosuchname'/.test(e.message),
-    );
+    await assert.rejects(openSessionStore(config, storage, systemClock, silentLogger), (e) => {
+      assert.ok(isPortcullisError(e) && e.code === 'ERR_STORAGE_UNAVAILABLE', String(e));
+      assert.match(e.message, /^session\.redis: cannot connect to /);
+      assert.match(e.message, reason);
+      return true;
+    });
   } finally {
     await storage.close();
   }
-});
+}
