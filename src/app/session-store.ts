@@ -3,7 +3,7 @@ import type { Config } from '../config/index.js';
 import type { Clock, Logger } from '../core/index.js';
 import { RedisSessionStore, type SessionStore, SqlSessionStore } from '../session/index.js';
 import { createCipher } from '../storage/crypto.js';
-import { openRedis, type RedisConnections } from './redis.js';
+import type { RedisConnections } from './redis.js';
 import type { Storage } from './storage.js';
 
 export interface OpenedSessionStore {
@@ -24,7 +24,10 @@ export async function openSessionStore(
       { event: 'session.store.error', err: (err as Error)?.message ?? String(err) },
       'session store error',
     );
-  const redis = config.session.redis ? await openRedis(config.session.redis, logger) : undefined;
+  // ioredis (~100 ms to load) only when sessions live in Redis.
+  const redis = config.session.redis
+    ? await (await import('./redis.js')).openRedis(config.session.redis, logger)
+    : undefined;
   const store: SessionStore = redis
     ? new RedisSessionStore({
         redis: redis.client,

@@ -13,8 +13,6 @@ import { checkEncryptionKey, createCipher } from '../storage/crypto.js';
 import type { LockStore, SqlDatabase, SqlServerOptions } from '../storage/index.js';
 import { migrateUp } from '../storage/migrate.js';
 import { migrationsFor } from '../storage/migrations/server.js';
-import { openMysql } from '../storage/mysql.js';
-import { openPostgres } from '../storage/postgres.js';
 import {
   createAttemptStore,
   createBanStore,
@@ -51,6 +49,8 @@ const LOCAL_LOCKS: LockStore = { withLocks: (_keys, fn) => fn() };
 async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Promise<SqlDatabase> {
   if (cfg.postgres) {
     const pg = cfg.postgres;
+    // Drivers load only when configured: pg, mysql2 and ioredis together cost ~250 ms of start-up.
+    const { openPostgres } = await import('../storage/postgres.js');
     return openPostgres({
       servers: [pg, ...pg.servers].map((s) => server(s.address, s.tls, 5432)),
       database: pg.database,
@@ -63,6 +63,7 @@ async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Pr
   }
   if (cfg.mysql) {
     const my = cfg.mysql;
+    const { openMysql } = await import('../storage/mysql.js');
     return openMysql({
       servers: [server(my.address, my.tls, 3306)],
       database: my.database,

@@ -44,7 +44,7 @@ async function accepting(port: number, ms = 10_000): Promise<void> {
  * server on that port under the name `portcullis`.
  */
 export async function startRedisServer(
-  opts: { persist?: boolean; sentinelOf?: number } = {},
+  opts: { persist?: boolean; sentinelOf?: number; args?: readonly string[] } = {},
 ): Promise<RedisServer> {
   const port = await closedPort();
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-'));
