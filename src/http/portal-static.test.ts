@@ -88,7 +88,16 @@ describe('portal static files', () => {
 
   it('serves index.html for each SPA route with a fresh nonce in the CSP and on every script and stylesheet', async () => {
     const nonces = new Set<string>();
-    for (const path of ['/', '/settings', '/reset-password/step2', '/logout', '/2fa/one-time-password']) {
+    const paths = [
+      '/',
+      '/settings',
+      '/reset-password/step2',
+      '/logout',
+      '/2fa/one-time-password',
+      '/revoke/reset-password',
+      '/revoke/one-time-code',
+    ];
+    for (const path of paths) {
       const res = await fetch(`${base}${path}?token=x`);
       assert.equal(res.status, 200, path);
       assert.equal(res.headers.get('cache-control'), 'no-store');
@@ -103,7 +112,7 @@ describe('portal static files', () => {
       assert.match(html, new RegExp(`<link nonce="${nonce}" rel="stylesheet"`));
       nonces.add(nonce);
     }
-    assert.equal(nonces.size, 5, 'every response gets its own nonce');
+    assert.equal(nonces.size, paths.length, 'every response gets its own nonce');
     assert.ok(server.listening);
   });
 
@@ -162,6 +171,10 @@ describe('portal static files', () => {
       '/api/nothing',
       '/settingsx',
       '/index.html',
+      '/revoke',
+      '/revoke/',
+      '/revoke/password',
+      '/revoke/one-time-code/x',
     ]) {
       const res = await fetch(`${base}${path}`);
       assert.equal(res.status, 404, path);

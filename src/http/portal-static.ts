@@ -27,7 +27,8 @@ const TYPES: Record<string, string> = {
 };
 
 /** The SPA's client-side routes (after the server's sub-path); everything else under /api stays the API's. */
-const SPA_ROUTE = /^\/(?:|2fa(?:\/[\w-]+)?|settings(?:\/[\w-]+)?|reset-password\/step[12]|logout)$/;
+const SPA_ROUTE =
+  /^\/(?:|2fa(?:\/[\w-]+)?|settings(?:\/[\w-]+)?|reset-password\/step[12]|revoke\/(?:reset-password|one-time-code)|logout)$/;
 
 export const NONCE_PLACEHOLDER = '__PORTCULLIS_CSP_NONCE__';
 

@@ -1,12 +1,13 @@
 /**
  * Password reset end to end in a real Chromium behind real Caddy: ask for a link, open the link from the mail a
  * real SMTP listener received, meet the password policy, sign in with the new password and reach the app; the
- * used link and an incomplete one are refused in words.
+ * used link and an incomplete one are refused in words. Also the password change from the settings page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
+  elevate,
   type Mailbox,
   type MailedPortal,
   type Stack,
@@ -104,6 +105,52 @@ describe('password reset in a browser, through the mail, behind Caddy', { timeou
     await page.goto(`${stack.portalUrl}reset-password/step2`);
     await page.getByRole('alert').getByText('This reset link is incomplete.').waitFor();
     await screenshots(page, 'reset-password-link-incomplete');
+    await context.close();
+  });
+
+  // john: no other test of this file signs in as him, so his changed password cannot upset them.
+  it('changes the password from settings after elevation: a wrong current password is refused', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${stack.portalUrl}settings`);
+    await signIn(page, 'john', 'john-password');
+    await page.getByRole('heading', { name: 'Security settings' }).waitFor();
+    const skip = mailbox.mails.length;
+    await page
+      .getByRole('region', { name: 'Password' })
+      .getByRole('button', { name: 'Change password' })
+      .click();
+    await elevate(page, mailbox, 'john@example.com', skip);
+
+    const dialog = page.getByRole('dialog', { name: 'Change password' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Current password').fill('not-johns-password');
+    await dialog.getByLabel('New password', { exact: true }).fill('a-new-password-for-john-5');
+    await dialog.getByLabel('Confirm new password').fill('a-new-password-for-john-5');
+    await dialog.getByText('At least 12 characters').waitFor();
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.getByRole('alert').getByText('The username or password is incorrect.').waitFor();
+    await screenshots(page, 'settings-password-wrong');
+
+    await dialog.getByLabel('Current password').fill('john-password');
+    await dialog.getByRole('button', { name: 'Change password' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('status').getByText('Your password has been changed.').waitFor();
+    await screenshots(page, 'settings-password-changed');
+    await mailbox.next(
+      (m) => m.to.includes('john@example.com') && /Password Changed/.test(m.subject + m.text),
+      skip,
+    );
+
+    // Signed out: the old password is refused, the new one reaches the app.
+    await page.goto(`${stack.portalUrl}logout`);
+    await page.getByRole('heading', { name: 'You’re signed out' }).waitFor();
+    await page.goto(stack.appUrl);
+    await signIn(page, 'john', 'john-password');
+    await page.getByRole('alert').getByText('The username or password is incorrect.').waitFor();
+    await signIn(page, 'john', 'a-new-password-for-john-5');
+    await page.waitForURL(`${stack.appUrl}**`);
+    assert.equal(await page.locator('#greeting').textContent(), 'Hello, John Doe');
     await context.close();
   });
 });

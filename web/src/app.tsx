@@ -6,6 +6,7 @@ import { Loading } from './components/layout.js';
 import { Home } from './pages/home.js';
 import { Logout } from './pages/logout.js';
 import { ResetFinish, ResetStart } from './pages/reset-password.js';
+import { Revoke } from './pages/revoke.js';
 import { SecondFactor } from './pages/second-factor.js';
 import { Settings } from './pages/settings.js';
 import { SignIn } from './pages/sign-in.js';
@@ -58,6 +59,9 @@ export function App({ settings }: { settings: PortalSettings }) {
   if (route.path === '/logout') return <Logout route={route} onSignedOut={() => void refresh()} />;
   if (route.path === '/reset-password/step1') return <ResetStart route={route} />;
   if (route.path === '/reset-password/step2') return <ResetFinish route={route} />;
+  // The mails' revoke links work signed out (and signed in as anyone): they name what they revoke.
+  if (route.path === '/revoke/reset-password') return <Revoke kind="reset-password" route={route} />;
+  if (route.path === '/revoke/one-time-code') return <Revoke kind="one-time-code" route={route} />;
   if (!state || leaving) return <Loading />;
   if (level === 0) return <SignIn settings={settings} route={route} onSignedIn={signedIn} />;
   if (!user) return <Loading />;

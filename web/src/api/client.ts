@@ -145,10 +145,14 @@ export const api = {
   elevationStatus: () => call<ElevationStatusResponse>('GET', '/api/user/session/elevation'),
   elevationStart: () => call<ElevationStartResponse>('POST', '/api/user/session/elevation'),
   elevationFinish: (otc: string) => call('PUT', '/api/user/session/elevation', { otc }),
+  /** The revoke link of an elevation mail: the one-time code it carries stops working. */
+  revokeOneTimeCode: (id: string) => call('DELETE', `/api/user/session/elevation/${encodeURIComponent(id)}`),
 
   resetStart: (username: string) => call('POST', '/api/reset-password/identity/start', { username }),
   resetFinish: (token: string) => call('POST', '/api/reset-password/identity/finish', { token }),
   resetPassword: (password: string) => call('POST', '/api/reset-password', { password }),
+  /** The "didn't ask for this?" link of a reset mail: the token stops working. */
+  revokeResetLink: (token: string) => call('DELETE', '/api/reset-password', { token }),
   changePassword: (b: ChangePasswordRequest) => call('POST', '/api/change-password', b),
   passwordPolicy: () => call<PasswordPolicyResponse>('GET', '/api/configuration/password-policy'),
 };

@@ -144,6 +144,26 @@ export const en = {
   'reset.policy.special': 'A special character',
   'reset.policy.zxcvbn': 'Hard to guess: avoid common words and patterns',
 
+  'revoke.reset.title': 'Revoke a password reset link',
+  'revoke.reset.body':
+    'Someone asked to reset the password of your account, and we emailed you a link to do it.',
+  'revoke.reset.ifYou':
+    'If it was you, you can ignore this page and use the link in the email. If it wasn’t you, revoke the link so nobody can use it.',
+  'revoke.reset.submit': 'Revoke this link',
+  'revoke.reset.done': 'The link no longer works. Your password has not been changed.',
+  'revoke.reset.failed': 'This link has already been used, revoked, or has expired.',
+  'revoke.reset.missing': 'This revoke link is incomplete. Copy the whole link from the email.',
+  'revoke.code.title': 'Revoke a one-time code',
+  'revoke.code.body': 'A one-time code was sent to confirm a change to your account.',
+  'revoke.code.ifYou':
+    'If it was you, you can ignore this page and enter the code from the email. If it wasn’t you, revoke the code so nobody can use it.',
+  'revoke.code.submit': 'Revoke this code',
+  'revoke.code.done': 'The code no longer works.',
+  'revoke.code.advice':
+    'Only someone who knows your password can ask for a code. If it wasn’t you, change your password and tell an administrator.',
+  'revoke.code.failed': 'This code has already been used, revoked, or has expired.',
+  'revoke.code.missing': 'This revoke link is incomplete. Copy the whole link from the email.',
+
   'common.cancel': 'Cancel',
   'common.close': 'Close',
   'common.save': 'Save',
