@@ -13,26 +13,63 @@ import { openSessionStore } from '../../src/app/session-store.js';
 import { openStorage } from '../../src/app/storage.js';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import { isPortcullisError, silentLogger, systemClock } from '../../src/core/index.js';
-import { hashSessionId, newSessionId } from '../../src/session/index.js';
+import { hashSessionId, newSessionId, type UserSession } from '../../src/session/index.js';
 import { baseConfig } from '../harness/gateway.js';
 import { type RedisServer, startRedisServer } from '../harness/redis.js';
 
 let primary: RedisServer;
 let sentinel: RedisServer;
 let locked: RedisServer;
+let socketed: RedisServer;
 const dir = mkdtempSync(join(tmpdir(), 'portcullis-sentinel-'));
 
 before(async () => {
   primary = await startRedisServer();
   sentinel = await startRedisServer({ sentinelOf: primary.port });
-  locked = await startRedisServer({ args: ['--requirepass', 'the-right-redis-password'] });
+  locked = await startRedisServer({
+    args: [
+      '--requirepass',
+      'the-right-redis-password',
+      '--user',
+      'portcullis',
+      'on',
+      '>an-acl-password',
+      '~portcullis:*',
+      '&*',
+      '+@all',
+    ],
+  });
+  socketed = await startRedisServer({
+    args: ['--unixsocket', join(dir, 'redis.sock'), '--unixsocketperm', '700'],
+  });
 });
 after(async () => {
   await locked?.destroy();
+  await socketed?.destroy();
   await sentinel?.destroy();
   await primary?.destroy();
   rmSync(dir, { recursive: true, force: true });
 });
+
+function session(id = newSessionId()): UserSession {
+  const now = Date.now();
+  return {
+    id,
+    cookieDomain: 'example.com',
+    username: 'john',
+    displayName: 'John',
+    groups: [],
+    emails: [],
+    keepMeLoggedIn: false,
+    createdAt: now,
+    lastActivity: now,
+    firstFactorAt: now,
+    secondFactorAt: 0,
+    amr: { pwd: true, otp: false, webauthn: false },
+    refreshAt: now + 60_000,
+    ip: '192.0.2.1',
+  };
+}
 
 let files = 0;
 async function configWith(redis: Record<string, unknown>) {
@@ -51,27 +88,8 @@ test('sessions go to the primary the sentinel names', async () => {
   const storage = await openStorage(config.storage);
   const opened = await openSessionStore(config, storage, systemClock, silentLogger);
   try {
-    const now = Date.now();
-    const id = newSessionId();
-    await opened.store.set(
-      {
-        id,
-        cookieDomain: 'example.com',
-        username: 'john',
-        displayName: 'John',
-        groups: [],
-        emails: [],
-        keepMeLoggedIn: false,
-        createdAt: now,
-        lastActivity: now,
-        firstFactorAt: now,
-        secondFactorAt: 0,
-        amr: { pwd: true, otp: false, webauthn: false },
-        refreshAt: now + 60_000,
-        ip: '192.0.2.1',
-      },
-      60_000,
-    );
+    const { id } = session();
+    await opened.store.set(session(id), 60_000);
     assert.equal((await opened.store.get(id))?.username, 'john');
     const direct = new Redis({ host: '127.0.0.1', port: primary.port });
     try {
@@ -88,6 +106,29 @@ test('sessions go to the primary the sentinel names', async () => {
     await storage.close();
   }
 });
+
+for (const [name, redis] of [
+  ['a unix socket', () => ({ host: join(dir, 'redis.sock') })],
+  [
+    'an ACL user with a password',
+    () => ({ port: locked.port, username: 'portcullis', password: 'an-acl-password' }),
+  ],
+] as const) {
+  test(`sessions over ${name}`, async () => {
+    const config = await configWith(redis());
+    const storage = await openStorage(config.storage);
+    const opened = await openSessionStore(config, storage, systemClock, silentLogger);
+    try {
+      const s = session();
+      await opened.store.set(s, 60_000);
+      assert.equal((await opened.store.get(s.id))?.username, 'john');
+      await opened.redis!.ping();
+    } finally {
+      await opened.close();
+      await storage.close();
+    }
+  });
+}
 
 test('a sentinel name the sentinel does not know is refused at start-up, naming it', async () => {
   await refused(
