@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { closedPort, type FreshDatabase, freshDatabase } from '../../test/harness/databases.js';
+import { type FreshDatabase, freshDatabase } from '../../test/harness/databases.js';
+import { freePort } from '../../test/harness/net.js';
 import type { StorageConfig } from '../config/index.js';
 import { isPortcullisError, ManualClock } from '../core/index.js';
 import { SQLITE_MIGRATIONS } from '../storage/migrations/sqlite.js';
@@ -156,7 +157,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
 
     test('an unreachable server is refused at once with ERR_STORAGE_UNAVAILABLE naming it', async () => {
       const f = await database();
-      const port = await closedPort();
+      const port = await freePort();
       const base = f.config(KEY);
       const cfgFor = (address: string): StorageConfig =>
         engine === 'postgres'
@@ -182,7 +183,7 @@ test('postgres: an unreachable primary falls back to the next of `servers`', asy
       ...base,
       postgres: {
         ...pg,
-        address: `tcp://127.0.0.1:${await closedPort()}`,
+        address: `tcp://127.0.0.1:${await freePort()}`,
         servers: [{ address: pg.address, tls: undefined }],
       },
     });

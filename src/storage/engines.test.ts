@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { ENGINES, type FreshDatabase, freshDatabase } from '../../test/harness/databases.js';
+import { sampleSession } from '../../test/harness/sessions.js';
 import { ManualClock } from '../core/index.js';
-import { newSessionId } from '../session/id.js';
 import { SqlSessionStore } from '../session/stores/sql.js';
 import { SqlAuditStore } from './audit-sql.js';
 import { createOneTimeCodeStore, createWebAuthnChallengeStore } from './credentials.js';
@@ -162,22 +162,7 @@ for (const engine of ENGINES) {
       const a = new SqlSessionStore(d.sql, { clock, flushIntervalMs: 0 });
       const b = new SqlSessionStore(other, { clock, flushIntervalMs: 0, cacheMaxAgeMs: 0 });
       const now = clock.now();
-      const s = {
-        id: newSessionId(),
-        cookieDomain: 'example.com',
-        username: 'john',
-        displayName: 'John',
-        groups: ['admins'],
-        emails: ['john@example.com'],
-        keepMeLoggedIn: true,
-        createdAt: now,
-        lastActivity: now,
-        firstFactorAt: now,
-        secondFactorAt: 0,
-        amr: { pwd: true, otp: false, webauthn: false },
-        refreshAt: now + 300_000,
-        ip: '192.0.2.7',
-      };
+      const s = sampleSession(now, { keepMeLoggedIn: true });
       await a.set(s, 3_600_000);
       assert.deepEqual(await b.get(s.id), s);
       a.touch(s.id, now + 5_000);

@@ -3,7 +3,7 @@
  * syntax, GET_LOCK named locks shared by every instance.
  */
 import mysql from 'mysql2/promise';
-import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } from './remote.js';
+import { createFailover, holdLocks, memoizeRewrite, storageError } from './remote.js';
 import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /**
@@ -103,30 +103,20 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
   const locks: LockStore = {
     async withLocks(keys, fn) {
       const conn = await connect();
-      const held: string[] = [];
-      let broken = false;
-      try {
-        try {
-          for (const key of lockOrder(keys)) {
-            const [rows] = await conn.query('SELECT GET_LOCK(?, 30) AS ok', [lockName(key)]);
+      return holdLocks(
+        {
+          async lock(name) {
+            const [rows] = await conn.query('SELECT GET_LOCK(?, 30) AS ok', [name]);
             if (Number((rows as { ok: unknown }[])[0]?.ok) !== 1)
-              throw new Error(`timed out waiting for lock ${key}`);
-            held.push(key);
-          }
-        } catch (e) {
-          throw fail(e);
-        }
-        return await fn();
-      } finally {
-        for (const key of held.reverse()) {
-          await conn.query('SELECT RELEASE_LOCK(?)', [lockName(key)]).catch(() => {
-            broken = true;
-          });
-        }
-        // Closing the connection releases whatever it still held.
-        if (broken) conn.destroy();
-        else conn.release();
-      }
+              throw new Error(`timed out waiting for lock ${name}`);
+          },
+          unlock: async (name) => void (await conn.query('SELECT RELEASE_LOCK(?)', [name])),
+          done: (broken) => (broken ? conn.destroy() : conn.release()),
+        },
+        keys,
+        fn,
+        fail,
+      );
     },
   };
 

@@ -3,7 +3,7 @@
  * `?` placeholders rewritten to `$n`, BIGINT read as numbers, advisory locks shared by every instance.
  */
 import pg from 'pg';
-import { createFailover, lockName, lockOrder, memoizeRewrite, storageError } from './remote.js';
+import { createFailover, holdLocks, memoizeRewrite, storageError } from './remote.js';
 import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /** Our timestamps are milliseconds in BIGINT columns: well inside 2^53, so read them as numbers. */
@@ -117,30 +117,19 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
   const locks: LockStore = {
     async withLocks(keys, fn) {
       const client = await connect().catch((e) => Promise.reject(fail(e)));
-      const held: string[] = [];
-      let broken: Error | undefined;
-      try {
-        try {
-          for (const key of lockOrder(keys)) {
-            // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
-            await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lockName(key)]);
-            held.push(key);
-          }
-        } catch (e) {
-          throw fail(e);
-        }
-        return await fn();
-      } finally {
-        for (const key of held.reverse()) {
-          await client
-            .query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockName(key)])
-            .catch((err: Error) => {
-              broken = err;
-            });
-        }
-        // Destroying the connection releases whatever it still held.
-        client.release(broken);
-      }
+      // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
+      const call = (f: string) => async (name: string) =>
+        void (await client.query(`SELECT ${f}(hashtextextended($1, 0))`, [name]));
+      return holdLocks(
+        {
+          lock: call('pg_advisory_lock'),
+          unlock: call('pg_advisory_unlock'),
+          done: (broken) => client.release(broken ? new Error('unlock failed') : undefined),
+        },
+        keys,
+        fn,
+        fail,
+      );
     },
   };
 

@@ -60,12 +60,49 @@ export function createFailover<P>(engine: string, pools: readonly P[], describe:
 }
 
 /** Lock names in a stable order without repeats (two callers taking the same set never deadlock). */
-export function lockOrder(keys: readonly string[]): string[] {
+function lockOrder(keys: readonly string[]): string[] {
   return [...new Set(keys)].sort();
 }
 
+/** One connection's lock primitives, for `holdLocks`. */
+export interface LockConnection {
+  lock(name: string): Promise<void>;
+  unlock(name: string): Promise<void>;
+  /** Gives the connection back; `broken` = an unlock failed, so it must be closed (closing releases its locks). */
+  done(broken: boolean): void;
+}
+
+/** Takes `keys` in a stable order on one connection, runs `fn`, releases them newest first. */
+export async function holdLocks<T>(
+  conn: LockConnection,
+  keys: readonly string[],
+  fn: () => Promise<T>,
+  fail: (e: unknown) => Error,
+): Promise<T> {
+  const held: string[] = [];
+  let broken = false;
+  try {
+    try {
+      for (const key of lockOrder(keys)) {
+        await conn.lock(lockName(key));
+        held.push(key);
+      }
+    } catch (e) {
+      throw fail(e);
+    }
+    return await fn();
+  } finally {
+    for (const key of held.reverse()) {
+      await conn.unlock(lockName(key)).catch(() => {
+        broken = true;
+      });
+    }
+    conn.done(broken);
+  }
+}
+
 /** A fixed-length lock name (MySQL allows 64 characters) in our own namespace. */
-export function lockName(key: string): string {
+function lockName(key: string): string {
   return `portcullis:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 

@@ -13,6 +13,7 @@ import {
   type Stack,
   screenshots,
   signIn,
+  signInToSettings,
   startMailedPortal,
 } from './support.js';
 
@@ -112,9 +113,7 @@ describe('password reset in a browser, through the mail, behind Caddy', { timeou
   it('changes the password from settings after elevation: a wrong current password is refused', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${stack.portalUrl}settings`);
-    await signIn(page, 'john', 'john-password');
-    await page.getByRole('heading', { name: 'Security settings' }).waitFor();
+    await signInToSettings(page, stack.portalUrl, 'john', 'john-password');
     const skip = mailbox.mails.length;
     await page
       .getByRole('region', { name: 'Password' })

@@ -13,6 +13,7 @@ import {
   type Stack,
   screenshots,
   signIn,
+  signInToSettings,
   startMailedPortal,
 } from './support.js';
 
@@ -113,9 +114,7 @@ describe('revoking mailed links in a browser, behind Caddy', { timeout: 90_000 }
   it('revokes an elevation code from its mail: the code is then refused in the settings dialog', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${stack.portalUrl}settings`);
-    await signIn(page, 'john', 'john-password');
-    await page.getByRole('heading', { name: 'Security settings' }).waitFor();
+    await signInToSettings(page, stack.portalUrl, 'john', 'john-password');
     const skip = mailbox.mails.length;
     await page.getByRole('button', { name: 'Set up authenticator app' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });

@@ -13,6 +13,7 @@ import {
   type Stack,
   screenshots,
   signIn,
+  signInToSettings,
   startMailedPortal,
   totpCode,
 } from './support.js';
@@ -117,9 +118,7 @@ describe('TOTP enrolment and sign-in in a browser, behind Caddy', { timeout: 90_
   it('removes the authenticator app from settings after elevation and a confirmation', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
-    await page.goto(`${stack.portalUrl}settings`);
-    await signIn(page, 'john', 'john-password');
-    await page.getByRole('heading', { name: 'Security settings' }).waitFor();
+    await signInToSettings(page, stack.portalUrl, 'john', 'john-password');
     await page.getByText('SHA1, 6 digits, every 30 s').waitFor();
 
     const before = mailbox.mails.length;

@@ -6,7 +6,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
@@ -15,8 +14,10 @@ import { createSelfSignedCertificate } from '../../src/cli/commands/demo-cert.js
 import { createDemoFront } from '../../src/cli/commands/demo-front.js';
 import { type Harness, startHarness, type TestUser } from '../harness/gateway.js';
 import { type Mail, type Mailbox, startMailbox as startHarnessMailbox } from '../harness/mailbox.js';
+import { freePort } from '../harness/net.js';
 
 export type { Mail, Mailbox };
+export { freePort };
 
 export const DOMAIN = 'portcullis.localhost';
 export const PORTAL_HOST = `auth.${DOMAIN}`;
@@ -30,14 +31,6 @@ export function chromiumPath(): string {
   const path = r.stdout.trim();
   if (!path) throw new Error('chromium is not installed (scripts/test-deps.sh installs it)');
   return path;
-}
-
-export async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 export async function launch(spki: string): Promise<Browser> {
@@ -122,6 +115,18 @@ export async function signIn(page: Page, username: string, password: string): Pr
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
+/** Opens the portal's security settings and signs in there (the page asks first, then shows them). */
+export async function signInToSettings(
+  page: Page,
+  portalUrl: string,
+  username: string,
+  password: string,
+): Promise<void> {
+  await page.goto(`${portalUrl}settings`);
+  await signIn(page, username, password);
+  await page.getByRole('heading', { name: 'Security settings' }).waitFor();
 }
 
 /** The TOTP code for a base32 secret at `at` (ms), with Authelia's defaults unless told. */

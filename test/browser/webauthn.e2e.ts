@@ -13,6 +13,7 @@ import {
   type Stack,
   screenshots,
   signIn,
+  signInToSettings,
   startMailedPortal,
   withAuthenticator,
 } from './support.js';
@@ -126,9 +127,7 @@ describe('security keys and passkeys in a browser, behind Caddy', { timeout: 90_
     const page = await context.newPage();
     const authenticator = await withAuthenticator(context, page);
 
-    await page.goto(`${stack.portalUrl}settings`);
-    await signIn(page, 'harry', 'harry-password');
-    await page.getByRole('heading', { name: 'Security settings' }).waitFor();
+    await signInToSettings(page, stack.portalUrl, 'harry', 'harry-password');
     await addKey(page, 'harry@example.com', 'Phone passkey');
     const keys = page.getByRole('region', { name: 'Security keys and passkeys' });
     // Discoverability is `preferred`: the resident-key authenticator made a passkey, and the list says so.

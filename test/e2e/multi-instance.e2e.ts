@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +15,7 @@ import { stringify } from 'yaml';
 import { type FreshDatabase, freshDatabase } from '../harness/databases.js';
 import { baseConfig, DEFAULT_USERS, usersYaml } from '../harness/gateway.js';
 import { forwardAuthHeaders, login, type RawResponse, request } from '../harness/http.js';
+import { portOpen } from '../harness/net.js';
 import { type RedisServer, startRedisServer } from '../harness/redis.js';
 import { CADDY_TEST_GLOBALS, freePort, type ProxyProcess, requireBinary, startCaddy } from './proc.js';
 import { startUpstream, type Upstream } from './upstream.js';
@@ -32,17 +32,6 @@ const redisBin = requireBinary('redis-server');
 const USERS = { ...DEFAULT_USERS, mallory: { password: 'mallory-password' } };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-  });
-}
 
 async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000, every = 50) {
   const deadline = Date.now() + ms;

@@ -4,9 +4,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, portOpen } from '../harness/net.js';
+
+export { freePort };
 
 export interface ProxyProcess {
   readonly name: string;
@@ -15,19 +17,6 @@ export interface ProxyProcess {
   /** What the process wrote to stdout/stderr (and nginx's error log), for failure messages. */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A port nobody listens on right now (the kernel picks it; there is a small window before the proxy binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Where the proxies are looked for: PATH, plus the sbin/bin directories Debian installs them to (nginx is in /usr/sbin, often not on PATH). */
@@ -57,17 +46,6 @@ export function requireBinary(
   const msg = `${name} is not installed: run scripts/test-deps.sh (apt-get install ${name}) to run the end-to-end suite`;
   if (ci) throw new Error(msg);
   return { skip: msg };
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const sock = connect({ host: '127.0.0.1', port });
-    sock.once('connect', () => {
-      sock.destroy();
-      resolve(true);
-    });
-    sock.once('error', () => resolve(false));
-  });
 }
 
 function spawnProxy(

@@ -5,11 +5,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { closedPort } from './databases.js';
+import { freePort, waitForPort } from './net.js';
 
 export interface RedisServer {
   readonly port: number;
@@ -22,23 +20,6 @@ export interface RedisServer {
   destroy(): Promise<void>;
 }
 
-async function accepting(port: number, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`redis on port ${port} did not start within ${ms} ms`);
-    await sleep(50);
-  }
-}
-
 /**
  * `persist` turns appendonly on (a restart keeps the data); `sentinelOf` makes it a sentinel watching the
  * server on that port under the name `portcullis`.
@@ -46,7 +27,7 @@ async function accepting(port: number, ms = 10_000): Promise<void> {
 export async function startRedisServer(
   opts: { persist?: boolean; sentinelOf?: number; args?: readonly string[] } = {},
 ): Promise<RedisServer> {
-  const port = await closedPort();
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-redis-'));
   let args: string[];
   if (opts.sentinelOf !== undefined) {
@@ -67,7 +48,7 @@ export async function startRedisServer(
     dir,
     async start() {
       child = spawn('redis-server', args, { stdio: 'ignore' });
-      await accepting(port);
+      await waitForPort(port, 'redis-server');
     },
     async stop() {
       const c = child;

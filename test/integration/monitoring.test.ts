@@ -1,19 +1,11 @@
 /** Monitoring end to end: detection bans honoured before password work, trusted networks, audit chain, metrics. */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { openMonitoringStorage } from '../../src/app/index.js';
 import { verifyAuditStore } from '../../src/audit/index.js';
 import { startHarness } from '../harness/gateway.js';
 import { forwardAuthHeaders, loginFrom, request } from '../harness/http.js';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
+import { freePort } from '../harness/net.js';
 
 test('detection bans an IP after repeated failures, every endpoint honours it, trusted networks are spared', async () => {
   const metricsPort = await freePort();

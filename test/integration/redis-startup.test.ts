@@ -13,9 +13,10 @@ import { openSessionStore } from '../../src/app/session-store.js';
 import { openStorage } from '../../src/app/storage.js';
 import { loadConfigOrThrow } from '../../src/config/index.js';
 import { isPortcullisError, silentLogger, systemClock } from '../../src/core/index.js';
-import { hashSessionId, newSessionId, type UserSession } from '../../src/session/index.js';
+import { hashSessionId, newSessionId } from '../../src/session/index.js';
 import { baseConfig } from '../harness/gateway.js';
 import { type RedisServer, startRedisServer } from '../harness/redis.js';
+import { sampleSession } from '../harness/sessions.js';
 
 let primary: RedisServer;
 let sentinel: RedisServer;
@@ -51,25 +52,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function session(id = newSessionId()): UserSession {
-  const now = Date.now();
-  return {
-    id,
-    cookieDomain: 'example.com',
-    username: 'john',
-    displayName: 'John',
-    groups: [],
-    emails: [],
-    keepMeLoggedIn: false,
-    createdAt: now,
-    lastActivity: now,
-    firstFactorAt: now,
-    secondFactorAt: 0,
-    amr: { pwd: true, otp: false, webauthn: false },
-    refreshAt: now + 60_000,
-    ip: '192.0.2.1',
-  };
-}
+const session = (id = newSessionId()) => sampleSession(Date.now(), { id });
 
 let files = 0;
 async function configWith(redis: Record<string, unknown>) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -7,59 +6,26 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
+import { runCli } from '../../../test/harness/cli.js';
 import { baseConfig } from '../../../test/harness/gateway.js';
+import { sampleSession } from '../../../test/harness/sessions.js';
 import { openSessionAdmin } from '../../app/index.js';
 import { openSessionStore } from '../../app/session-store.js';
 import { openStorage } from '../../app/storage.js';
 import { loadConfigOrThrow } from '../../config/index.js';
 import { silentLogger, systemClock } from '../../core/index.js';
-import { newSessionId, type UserSession } from '../../session/index.js';
 import { EXIT } from '../exit-codes.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const _root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sessions', ...args], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] },
-    });
-    let out = '';
-    let err = '';
-    p.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-    });
-    p.stderr.setEncoding('utf8').on('data', (d) => {
-      err += d;
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const run = (args: string[]) => runCli(['sessions', ...args]);
 
-function session(username: string, ip: string, keepMeLoggedIn = false): UserSession {
-  const now = Date.now();
-  return {
-    id: newSessionId(),
-    cookieDomain: 'example.com',
-    username,
-    displayName: username,
-    groups: [],
-    emails: [],
-    keepMeLoggedIn,
-    createdAt: now - 60_000,
-    lastActivity: now,
-    firstFactorAt: now - 60_000,
-    secondFactorAt: 0,
-    amr: { pwd: true, otp: false, webauthn: false },
-    refreshAt: now + 300_000,
-    ip,
-  };
-}
+const session = (username: string, ip: string, keepMeLoggedIn = false) =>
+  sampleSession(Date.now(), { username, ip, keepMeLoggedIn, createdAt: Date.now() - 60_000 });
 
 // The same commands against sessions in SQLite and in Redis (a database index of its own, emptied after).
 const redisDb = 1 + Math.floor(Math.random() * 15);

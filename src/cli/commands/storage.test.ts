@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { runCli } from '../../../test/harness/cli.js';
 import { baseConfig } from '../../../test/harness/gateway.js';
 import { openStorage } from '../../app/index.js';
 import { loadConfigOrThrow } from '../../config/index.js';
 import { SQLITE_MIGRATIONS } from '../../storage/migrations/sqlite.js';
 import { EXIT } from '../exit-codes.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const _root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -30,24 +30,7 @@ function workspace(change: (c: Record<string, unknown>) => void = () => {}) {
   return { dir, config, db: join(dir, 'db.sqlite3') };
 }
 
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'storage', ...args], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] },
-    });
-    let out = '';
-    let err = '';
-    p.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-    });
-    p.stderr.setEncoding('utf8').on('data', (d) => {
-      err += d;
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const run = (args: string[]) => runCli(['storage', ...args]);
 
 async function storageOf(config: string) {
   const { config: cfg } = await loadConfigOrThrow([config], {});

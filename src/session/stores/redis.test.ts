@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type RedisServer, startRedisServer } from '../../../test/harness/redis.js';
+import { sampleSession } from '../../../test/harness/sessions.js';
 import { ManualClock, PortcullisError } from '../../core/index.js';
 import { createCipher } from '../../storage/crypto.js';
 import { hashSessionId, newSessionId } from '../id.js';
@@ -65,27 +66,7 @@ async function open(prefix: string, clock: ManualClock, extra: Extra = {}) {
   return { store, redis, subscriber };
 }
 
-function session(clock: ManualClock, over: Partial<UserSession> = {}): UserSession {
-  const now = clock.now();
-  return {
-    id: newSessionId(),
-    cookieDomain: 'example.com',
-    username: 'john',
-    displayName: 'John Doe',
-    groups: ['admins', 'dev'],
-    emails: ['john@example.com'],
-    keepMeLoggedIn: false,
-    createdAt: now,
-    lastActivity: now,
-    firstFactorAt: now,
-    secondFactorAt: now,
-    amr: { pwd: true, otp: true, webauthn: false },
-    refreshAt: now + 5 * MIN,
-    ip: '192.0.2.7',
-    elevation: { id: 3, expiresAt: now + 10 * MIN, ip: '192.0.2.7' },
-    ...over,
-  };
-}
+const session = (clock: ManualClock, over: Partial<UserSession> = {}) => sampleSession(clock.now(), over);
 
 /** Redis expires keys by wall time, so the store's clock must start there. */
 const wallClock = () => new ManualClock(Date.now());

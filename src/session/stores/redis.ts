@@ -9,6 +9,7 @@ import { type Clock, PortcullisError } from '../../core/index.js';
 import { hashSessionId } from '../id.js';
 import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
+import { SessionCache, TouchBuffer } from './buffers.js';
 import { type Mutable, readSession, sessionData } from './codec.js';
 
 export interface RedisSessionStoreOptions {
@@ -38,14 +39,6 @@ export interface RedisSessionStoreOptions {
 export interface SessionCipher {
   encrypt(plain: Buffer): Buffer;
   decrypt(sealed: Buffer): Buffer;
-}
-
-interface Cached {
-  readonly session: Mutable<UserSession>;
-  expiresAt: number;
-  readonly loadedAt: number;
-  /** Insertion number: how far back in the LRU order the entry sits. */
-  seq: number;
 }
 
 /** A read or write in flight whose result may only be cached if no invalidation overtook it. */
@@ -153,18 +146,14 @@ export class RedisSessionStore implements SessionStore {
   readonly #clock: Clock;
   readonly #prefix: string;
   readonly #channel: string;
-  readonly #cacheSize: number;
-  readonly #cacheMaxAge: number;
   readonly #onError: (err: unknown) => void;
   readonly #timer: NodeJS.Timeout | undefined;
   /** Tags our own invalidations so this instance does not drop what it just wrote. */
   readonly #origin = randomBytes(8).toString('hex');
-  /** Keyed by hashed id, the form invalidation messages name. Map order = LRU order. */
-  readonly #cache = new Map<string, Cached>();
-  /** Pending last-activity writes by hashed id (latest value wins). */
-  #dirty = new Map<string, number>();
-  #inflight: Promise<void> | undefined;
-  #seq = 0;
+  /** Keyed by hashed id, the form invalidation messages name. */
+  readonly #cache: SessionCache<string>;
+  /** Pending last-activity writes by hashed id. */
+  readonly #dirty = new TouchBuffer<string>();
   /** Bumped by invalidations that cannot name one key (a user, a lost connection). */
   #epoch = 0;
   readonly #ops = new Map<string, Set<Op>>();
@@ -195,8 +184,7 @@ export class RedisSessionStore implements SessionStore {
     this.#clock = opts.clock;
     this.#prefix = opts.keyPrefix ?? 'portcullis:';
     this.#channel = `${this.#prefix}invalidate`;
-    this.#cacheSize = opts.cacheSize ?? 10_000;
-    this.#cacheMaxAge = opts.cacheMaxAgeMs ?? 1_000;
+    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? 1_000);
     this.#onError = opts.onError ?? (() => {});
     this.#sub.on('message', this.#onMessage);
     this.#sub.on('ready', this.#onReady);
@@ -222,20 +210,9 @@ export class RedisSessionStore implements SessionStore {
   async get(id: string): Promise<UserSession | undefined> {
     const now = this.#clock.now();
     const h = hashSessionId(id);
-    const hit = this.#cache.get(h);
-    if (hit && this.#trusted() && now - hit.loadedAt < this.#cacheMaxAge) {
-      if (hit.expiresAt <= now) {
-        this.#cache.delete(h);
-        return undefined;
-      }
-      // Same trick as the SQL store: only entries in the older half move, so hot keys stay cheap.
-      if (this.#seq - hit.seq > this.#cacheSize >> 1) {
-        this.#cache.delete(h);
-        this.#cache.set(h, hit);
-        hit.seq = ++this.#seq;
-      }
-      return { ...hit.session, id };
-    }
+    const hit = this.#trusted() ? this.#cache.lookup(h, now) : undefined;
+    if (hit === 'expired') return undefined;
+    if (hit) return { ...hit, id };
     this.#cache.delete(h);
     const op = this.#begin(h);
     let fields: (Buffer | null)[];
@@ -252,7 +229,7 @@ export class RedisSessionStore implements SessionStore {
       decoded.session.lastActivity = pending;
     }
     if (decoded.expiresAt <= now) return undefined;
-    if (this.#fresh(op)) this.#remember(h, { ...decoded, loadedAt: now });
+    if (this.#fresh(op)) this.#cache.remember(h, decoded.session, decoded.expiresAt, now);
     return { ...decoded.session };
   }
 
@@ -291,9 +268,8 @@ export class RedisSessionStore implements SessionStore {
     } finally {
       this.#end(h, op);
     }
-    const pending = this.#dirty.get(h);
-    if (pending !== undefined && pending <= session.lastActivity) this.#dirty.delete(h);
-    if (this.#fresh(op)) this.#remember(h, { session: { ...session }, expiresAt, loadedAt: now });
+    this.#dirty.written(h, session.lastActivity);
+    if (this.#fresh(op)) this.#cache.remember(h, session, expiresAt, now);
   }
 
   async delete(id: string): Promise<void> {
@@ -368,45 +344,24 @@ export class RedisSessionStore implements SessionStore {
 
   touch(id: string, lastActivity: number): void {
     const h = hashSessionId(id);
-    const hit = this.#cache.get(h);
-    if (hit && lastActivity > hit.session.lastActivity) {
-      hit.expiresAt += lastActivity - hit.session.lastActivity;
-      hit.session.lastActivity = lastActivity;
-    }
-    const prev = this.#dirty.get(h);
-    if (prev === undefined || lastActivity > prev) this.#dirty.set(h, lastActivity);
+    this.#cache.slide(h, lastActivity);
+    this.#dirty.add(h, lastActivity);
   }
 
+  /** Re-sending an already applied chunk after a failure is harmless: the script ignores values not newer. */
   async flush(): Promise<void> {
-    while (this.#inflight) await this.#inflight.catch(() => {});
-    if (this.#dirty.size === 0) return;
-    const batch = this.#dirty;
-    this.#dirty = new Map();
-    const write = this.#cmd(async () => {
-      const entries = [...batch];
-      for (let i = 0; i < entries.length; i += TOUCH_BATCH) {
-        const chunk = entries.slice(i, i + TOUCH_BATCH);
-        await this.#eval(
-          TOUCH,
-          chunk.map(([h]) => this.#key(h)),
-          [this.#prefix, ...chunk.map(([, at]) => String(at))],
-        );
-      }
-    }).catch((err: unknown) => {
-      // Put the batch back (unless newer touches superseded it) so the next flush retries it; the script
-      // ignores values that are not newer, so re-sending an applied chunk is harmless.
-      for (const [h, at] of batch) {
-        const cur = this.#dirty.get(h);
-        if (cur === undefined || at > cur) this.#dirty.set(h, at);
-      }
-      throw err;
-    });
-    this.#inflight = write;
-    try {
-      await write;
-    } finally {
-      this.#inflight = undefined;
-    }
+    await this.#dirty.flush((batch) =>
+      this.#cmd(async () => {
+        for (let i = 0; i < batch.length; i += TOUCH_BATCH) {
+          const chunk = batch.slice(i, i + TOUCH_BATCH);
+          await this.#eval(
+            TOUCH,
+            chunk.map(([h]) => this.#key(h)),
+            [this.#prefix, ...chunk.map(([, at]) => String(at))],
+          );
+        }
+      }),
+    );
   }
 
   async close(): Promise<void> {
@@ -555,15 +510,6 @@ export class RedisSessionStore implements SessionStore {
     return !op.stale && op.epoch === this.#epoch && this.#trusted();
   }
 
-  #remember(h: string, entry: Omit<Cached, 'seq'>): void {
-    this.#cache.delete(h);
-    this.#cache.set(h, { ...entry, seq: ++this.#seq });
-    if (this.#cache.size > this.#cacheSize) {
-      const oldest = this.#cache.keys().next();
-      if (!oldest.done) this.#cache.delete(oldest.value);
-    }
-  }
-
   #forget(h: string): void {
     this.#cache.delete(h);
     const ops = this.#ops.get(h);
@@ -573,7 +519,7 @@ export class RedisSessionStore implements SessionStore {
   #forgetUser(username: string): void {
     // In-flight reads do not know their owner yet, so they are all made uncacheable.
     this.#epoch++;
-    for (const [h, c] of this.#cache) if (c.session.username === username) this.#cache.delete(h);
+    this.#cache.deleteUser(username);
   }
 
   #dropAll(): void {

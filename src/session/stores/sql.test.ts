@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { sampleSession } from '../../../test/harness/sessions.js';
 import { ManualClock } from '../../core/index.js';
 import type { SqlClient, SqlValue } from '../../storage/index.js';
 import { hashSessionId, newSessionId } from '../id.js';
@@ -55,27 +56,7 @@ function fresh() {
 }
 
 const MIN = 60_000;
-function session(clock: ManualClock, over: Partial<UserSession> = {}): UserSession {
-  const now = clock.now();
-  return {
-    id: newSessionId(),
-    cookieDomain: 'example.com',
-    username: 'john',
-    displayName: 'John Doe',
-    groups: ['admins', 'dev'],
-    emails: ['john@example.com'],
-    keepMeLoggedIn: false,
-    createdAt: now,
-    lastActivity: now,
-    firstFactorAt: now,
-    secondFactorAt: now,
-    amr: { pwd: true, otp: true, webauthn: false },
-    refreshAt: now + 5 * MIN,
-    ip: '192.0.2.7',
-    elevation: { id: 3, expiresAt: now + 10 * MIN, ip: '192.0.2.7' },
-    ...over,
-  };
-}
+const session = (clock: ManualClock, over: Partial<UserSession> = {}) => sampleSession(clock.now(), over);
 
 test('rows are keyed by SHA-256 of the id; the raw id appears nowhere in the table', async () => {
   const clock = new ManualClock();

@@ -7,6 +7,7 @@ import type { SqlClient } from '../../storage/index.js';
 import { hashSessionId } from '../id.js';
 import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
+import { SessionCache, TouchBuffer } from './buffers.js';
 import { decodeSessionData, encodeSessionData, type Mutable } from './codec.js';
 
 export interface SqlSessionStoreOptions {
@@ -24,14 +25,6 @@ export interface SqlSessionStoreOptions {
   readonly cacheMaxAgeMs?: number;
   /** Where failures of background flushes go (they are retried on the next tick). */
   readonly onError?: (err: unknown) => void;
-}
-
-interface Cached {
-  readonly session: Mutable<UserSession>;
-  expiresAt: number;
-  readonly loadedAt: number;
-  /** Insertion number: how far back in the LRU order the entry sits. */
-  seq: number;
 }
 
 interface Row {
@@ -74,18 +67,13 @@ function decode(id: string, row: Row): { session: Mutable<UserSession>; expiresA
 export class SqlSessionStore implements SessionStore {
   readonly #sql: SqlClient;
   readonly #clock: Clock;
-  readonly #cacheSize: number;
-  readonly #cacheMaxAge: number;
   readonly #sweepEvery: number;
   readonly #onError: (err: unknown) => void;
   readonly #timer: NodeJS.Timeout | undefined;
-  /** Keyed by raw id: the cache is process memory, only the database sees hashes. Map order = LRU order. */
-  readonly #cache = new Map<string, Cached>();
-  /** Pending last-activity writes by raw id (latest value wins). */
-  #dirty = new Map<string, number>();
-  #inflight: Promise<void> | undefined;
-  /** Insertions into the cache so far (see Cached.seq). */
-  #seq = 0;
+  /** Keyed by raw id: the cache is process memory, only the database sees hashes. */
+  readonly #cache: SessionCache<string>;
+  /** Pending last-activity writes by raw id. */
+  readonly #dirty = new TouchBuffer<string>();
   /** Bumped around deletes so a read that raced one is neither trusted nor cached. */
   #epoch = 0;
   #lastSweep: number;
@@ -93,8 +81,7 @@ export class SqlSessionStore implements SessionStore {
   constructor(sql: SqlClient, opts: SqlSessionStoreOptions) {
     this.#sql = sql;
     this.#clock = opts.clock;
-    this.#cacheSize = opts.cacheSize ?? 10_000;
-    this.#cacheMaxAge = opts.cacheMaxAgeMs ?? 10_000;
+    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? 10_000);
     this.#sweepEvery = opts.sweepIntervalMs ?? 600_000;
     this.#onError = opts.onError ?? (() => {});
     this.#lastSweep = this.#clock.now();
@@ -112,22 +99,9 @@ export class SqlSessionStore implements SessionStore {
 
   async get(id: string): Promise<UserSession | undefined> {
     const now = this.#clock.now();
-    const hit = this.#cache.get(id);
-    if (hit && now - hit.loadedAt < this.#cacheMaxAge) {
-      if (hit.expiresAt <= now) {
-        this.#cache.delete(id);
-        return undefined;
-      }
-      // Re-inserting on every hit costs O(cache size) in V8 when one key is hot (its deleted entries pile up
-      // in one hash chain until the next rehash: ~25 µs per hit at 10k entries). An entry still in the newer
-      // half keeps its place, so eviction is least-recently-used to within half the cache.
-      if (this.#seq - hit.seq > this.#cacheSize >> 1) {
-        this.#cache.delete(id);
-        this.#cache.set(id, hit);
-        hit.seq = ++this.#seq;
-      }
-      return { ...hit.session };
-    }
+    const hit = this.#cache.lookup(id, now);
+    if (hit === 'expired') return undefined;
+    if (hit) return hit;
     const key = hashSessionId(id);
     let epoch = this.#epoch;
     let row = await this.#sql.get<Row>(SELECT_ONE, [key]);
@@ -149,7 +123,7 @@ export class SqlSessionStore implements SessionStore {
       this.#cache.delete(id);
       return undefined;
     }
-    if (epoch === this.#epoch) this.#remember(id, { ...decoded, loadedAt: now });
+    if (epoch === this.#epoch) this.#cache.remember(id, decoded.session, decoded.expiresAt, now);
     return { ...decoded.session };
   }
 
@@ -165,9 +139,8 @@ export class SqlSessionStore implements SessionStore {
       session.lastActivity,
       expiresAt,
     ]);
-    const pending = this.#dirty.get(session.id);
-    if (pending !== undefined && pending <= session.lastActivity) this.#dirty.delete(session.id);
-    this.#remember(session.id, { session: { ...session }, expiresAt, loadedAt: now });
+    this.#dirty.written(session.id, session.lastActivity);
+    this.#cache.remember(session.id, session, expiresAt, now);
   }
 
   async delete(id: string): Promise<void> {
@@ -181,10 +154,10 @@ export class SqlSessionStore implements SessionStore {
 
   async deleteByUser(username: string): Promise<number> {
     this.#epoch++;
-    this.#forgetUser(username);
+    this.#cache.deleteUser(username);
     const { changes } = await this.#sql.run(DELETE_USER, [username]);
     this.#epoch++;
-    this.#forgetUser(username);
+    this.#cache.deleteUser(username);
     return changes;
   }
 
@@ -214,38 +187,16 @@ export class SqlSessionStore implements SessionStore {
   }
 
   touch(id: string, lastActivity: number): void {
-    const hit = this.#cache.get(id);
-    if (hit && lastActivity > hit.session.lastActivity) {
-      hit.expiresAt += lastActivity - hit.session.lastActivity;
-      hit.session.lastActivity = lastActivity;
-    }
-    const prev = this.#dirty.get(id);
-    if (prev === undefined || lastActivity > prev) this.#dirty.set(id, lastActivity);
+    this.#cache.slide(id, lastActivity);
+    this.#dirty.add(id, lastActivity);
   }
 
   async flush(): Promise<void> {
-    while (this.#inflight) await this.#inflight.catch(() => {});
-    if (this.#dirty.size === 0) return;
-    const batch = this.#dirty;
-    this.#dirty = new Map();
-    const write = this.#sql
-      .transaction(async (tx) => {
+    await this.#dirty.flush((batch) =>
+      this.#sql.transaction(async (tx) => {
         for (const [id, at] of batch) await tx.run(TOUCH, [at, at, hashSessionId(id), at]);
-      })
-      .catch((err: unknown) => {
-        // Put the batch back (unless newer touches superseded it) so the next flush retries it.
-        for (const [id, at] of batch) {
-          const cur = this.#dirty.get(id);
-          if (cur === undefined || at > cur) this.#dirty.set(id, at);
-        }
-        throw err;
-      });
-    this.#inflight = write;
-    try {
-      await write;
-    } finally {
-      this.#inflight = undefined;
-    }
+      }),
+    );
   }
 
   /** Writes pending touches, then deletes rows past their deadline; returns how many were deleted. */
@@ -269,18 +220,5 @@ export class SqlSessionStore implements SessionStore {
     } catch (err) {
       this.#onError(err);
     }
-  }
-
-  #remember(id: string, entry: Omit<Cached, 'seq'>): void {
-    this.#cache.delete(id);
-    this.#cache.set(id, { ...entry, seq: ++this.#seq });
-    if (this.#cache.size > this.#cacheSize) {
-      const oldest = this.#cache.keys().next();
-      if (!oldest.done) this.#cache.delete(oldest.value);
-    }
-  }
-
-  #forgetUser(username: string): void {
-    for (const [id, c] of this.#cache) if (c.session.username === username) this.#cache.delete(id);
   }
 }
