@@ -1,6 +1,6 @@
 /** The `query` criterion: Go's url.Query() parsing and the six operators (OR over groups, AND within a group). */
 import type { QueryMatcherConfig } from '../config/index.js';
-import { compileRegex } from './regex.js';
+import { compileRe2 } from '../config/index.js';
 
 /** First value per key, as `url.Values.Get` returns it; presence is `has`. */
 export type ParsedQuery = ReadonlyMap<string, string>;
@@ -53,7 +53,7 @@ export function compileQueryMatcher(c: QueryMatcherConfig): QueryMatcher | undef
     case 'pattern':
     case 'not pattern': {
       if (value === undefined) return undefined;
-      const re = compileRegex(value);
+      const re = compileRe2(value);
       const want = c.operator === 'pattern';
       return { text, match: (q) => re.test(q.get(key) ?? '') === want };
     }

@@ -1,5 +1,5 @@
 /** Go-RE2 regexes for domain_regex, resources and query patterns, with the (?P<User>)/(?P<Group>) subject capture rules. */
-import { RE2JS } from 're2js';
+import { compileRe2 } from '../config/index.js';
 import type { Subject } from '../core/index.js';
 
 /** A compiled rule regex; linear-time (RE2), unanchored like Go's MatchString. */
@@ -8,11 +8,6 @@ export interface SubjectRegex {
   /** True when the pattern names a `User` or `Group` group, which makes the rule subject-dependent. */
   readonly hasSubjectGroups: boolean;
   match(input: string, subject: Subject, anonymous: boolean): boolean;
-}
-
-/** Compiles Go syntax (`(?P<name>…)` is native to RE2); throws RE2JSException on invalid syntax. */
-export function compileRegex(source: string): RE2JS {
-  return RE2JS.compile(source);
 }
 
 function equalFold(a: string, b: string): boolean {
@@ -25,7 +20,7 @@ export function inSliceFold(needle: string, list: readonly string[]): boolean {
 }
 
 export function compileSubjectRegex(source: string): SubjectRegex {
-  const re = compileRegex(source);
+  const re = compileRe2(source);
   const names = re.namedGroups();
   const userGroup = Object.hasOwn(names, 'User');
   const groupGroup = Object.hasOwn(names, 'Group');

@@ -4,7 +4,7 @@ import { extname, join } from 'node:path';
 import { joinPath, locateYaml, type SourcePos } from './locate.js';
 import { isPlainObject } from './schema/check.js';
 import type { IssueSink } from './sink.js';
-import { dropPositions, isUnder, type Tree } from './tree.js';
+import { dropPositions, type Tree } from './tree.js';
 
 export const DEFAULT_CONFIG_FILE = 'configuration.yml';
 
@@ -21,24 +21,37 @@ export function configPaths(files: readonly string[], env: NodeJS.ProcessEnv): s
   return [DEFAULT_CONFIG_FILE];
 }
 
-/** Maps are merged key by key; anything else (scalars, lists) from a later file replaces the earlier value. */
+/**
+ * Maps are merged key by key; anything else (scalars, lists) from a later file replaces the earlier value.
+ * Returns the paths whose value was replaced, and among them those that held a value before.
+ */
 function mergeInto(
   dst: Tree,
   src: Tree,
   path: string,
-  positions: Map<string, SourcePos>,
-  srcPositions: ReadonlyMap<string, SourcePos>,
+  out: { replaced: string[]; overridden: string[] },
 ): void {
   for (const [k, v] of Object.entries(src)) {
     const p = joinPath(path, k);
     const cur = dst[k];
     if (isPlainObject(cur) && isPlainObject(v)) {
-      mergeInto(cur, v, p, positions, srcPositions);
+      mergeInto(cur, v, p, out);
       continue;
     }
     dst[k] = v;
-    dropPositions(positions, p);
-    for (const [sp, pos] of srcPositions) if (isUnder(sp, p)) positions.set(sp, pos);
+    out.replaced.push(p);
+    if (cur !== undefined) out.overridden.push(p);
+  }
+}
+
+/** Whether `path` is one of `roots` or lies under one (walking up its ancestors: linear in its depth). */
+function underAny(path: string, roots: ReadonlySet<string>): boolean {
+  let p = path;
+  for (;;) {
+    if (roots.has(p)) return true;
+    const cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+    if (cut <= 0) return false;
+    p = p.slice(0, cut);
   }
 }
 
@@ -107,5 +120,11 @@ export function mergeText(tree: Tree, text: string, file: string, sink: IssueSin
     const root = located.positions.get('');
     if (root) sink.positions.set('', root);
   }
-  mergeInto(tree, value, '', sink.positions, located.positions);
+  // Positions follow the values: one pass over each file's positions, not one per replaced key (a
+  // thousand-rule file has thousands of positions).
+  const merged = { replaced: [] as string[], overridden: [] as string[] };
+  mergeInto(tree, value, '', merged);
+  for (const p of merged.overridden) dropPositions(sink.positions, p);
+  const roots = new Set(merged.replaced);
+  for (const [sp, pos] of located.positions) if (underAny(sp, roots)) sink.positions.set(sp, pos);
 }
