@@ -35,7 +35,16 @@ export async function startRedisServer(
     const conf = join(dir, 'sentinel.conf');
     writeFileSync(
       conf,
-      `port ${port}\nbind 127.0.0.1\ndir ${dir}\nsentinel monitor portcullis 127.0.0.1 ${opts.sentinelOf} 1\n`,
+      // Quorum 1 and short timeouts: a test's failover takes seconds, not minutes.
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor portcullis 127.0.0.1 ${opts.sentinelOf} 1`,
+        'sentinel down-after-milliseconds portcullis 1000',
+        'sentinel failover-timeout portcullis 5000',
+        '',
+      ].join('\n'),
     );
     args = [conf, '--sentinel'];
   } else {

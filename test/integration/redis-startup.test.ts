@@ -90,6 +90,71 @@ test('sessions go to the primary the sentinel names', async () => {
   }
 });
 
+test('after a Sentinel failover the sessions are read from the promoted replica, with no restart', async () => {
+  // A cluster of its own: the other tests keep using the first primary.
+  const first = await startRedisServer();
+  const replica = await startRedisServer({ args: ['--replicaof', '127.0.0.1', String(first.port)] });
+  const watcher = await startRedisServer({ sentinelOf: first.port });
+  const config = await configWith({ port: watcher.port, high_availability: { sentinel_name: 'portcullis' } });
+  const storage = await openStorage(config.storage);
+  const opened = await openSessionStore(config, storage, systemClock, silentLogger);
+  const direct = new Redis({ host: '127.0.0.1', port: replica.port });
+  const sentinelClient = new Redis({ host: '127.0.0.1', port: watcher.port });
+  try {
+    const s = session();
+    await opened.store.set(s, 60_000);
+    const key = `portcullis:session:${hashSessionId(s.id)}`;
+    await until(async () => (await direct.exists(key)) === 1, 'the replica to receive the session');
+    await until(
+      async () =>
+        Number(/slaves=(\d+)/.exec(String(await sentinelClient.info('sentinel')))?.[1] ?? 0) > 0,
+      'the sentinel to discover the replica',
+    );
+
+    await first.stop();
+    await until(
+      async () => {
+        const addr = (await sentinelClient.call(
+          'SENTINEL',
+          'get-master-addr-by-name',
+          'portcullis',
+        )) as string[];
+        return Number(addr[1]) === replica.port;
+      },
+      'the sentinel to promote the replica',
+      30_000,
+    );
+    let back: string | undefined;
+    await until(async () => {
+      back = (await opened.store.get(s.id).catch(() => undefined))?.username;
+      return back === 'john';
+    }, 'the session to be readable again');
+    const later = session();
+    await opened.store.set(later, 60_000);
+    assert.equal(
+      await direct.exists(`portcullis:session:${hashSessionId(later.id)}`),
+      1,
+      'new sessions go to the new primary',
+    );
+  } finally {
+    direct.disconnect();
+    sentinelClient.disconnect();
+    await opened.close();
+    await storage.close();
+    await watcher.destroy();
+    await replica.destroy();
+    await first.destroy();
+  }
+});
+
+async function until(cond: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 for (const [name, redis] of [
   ['a unix socket', () => ({ host: join(dir, 'redis.sock') })],
   [
