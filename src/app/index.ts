@@ -44,5 +44,5 @@ export { hostWithin, isSafeTarget, UNSAFE_URL_CHARS } from './redirect.js';
 export { createPasswordFlow, type PasswordFlow, POLICY_MESSAGE } from './reset-password.js';
 export { createRuntime, type Runtime, type RuntimeOptions } from './runtime.js';
 export { openSessionAdmin } from './session-admin.js';
-export { openSqlClient, openStorage } from './storage.js';
+export { openSqlDatabase, openStorage } from './storage.js';
 export { createWebAuthnFlow, type RelyingParty, type WebAuthnFlow } from './webauthn.js';

@@ -8,6 +8,7 @@ export interface Limiter {
   run<T>(fn: () => Promise<T>): Promise<T>;
   readonly active: number;
   readonly queued: number;
+  readonly concurrency: number;
 }
 
 export function createLimiter(concurrency: number, maxQueue: number): Limiter {
@@ -22,6 +23,7 @@ export function createLimiter(concurrency: number, maxQueue: number): Limiter {
     }
   };
   return {
+    concurrency,
     get active() {
       return active;
     },

@@ -38,21 +38,29 @@ export function createPasswordCheck(deps: {
     const user = deps.users().lookup(username);
     // Regulation keys on the canonical username when known, so case variants share one counter.
     const key = user?.username ?? username;
-    const outcome = await deps.regulator.guard(key, ctx.ip, async () => {
-      const ok = await deps.limiter.run(async () => {
-        if (!user) return verifyDummy(password);
-        try {
-          return await verifyPassword(password, user.digest);
-        } catch (e) {
-          deps.logger.error({ err: e, username: user.username }, 'stored password digest cannot be verified');
-          return false;
+    // The limiter slot is taken before the regulation locks: a queued login holds no database connection (on
+    // PostgreSQL/MySQL each lock holder keeps one), so a login burst cannot drain the pool the checks need.
+    const outcome = await deps.limiter.run(() =>
+      deps.regulator.guard(key, ctx.ip, async () => {
+        let ok: boolean;
+        if (!user) ok = await verifyDummy(password);
+        else {
+          try {
+            ok = await verifyPassword(password, user.digest);
+          } catch (e) {
+            deps.logger.error(
+              { err: e, username: user.username },
+              'stored password digest cannot be verified',
+            );
+            ok = false;
+          }
         }
-      });
-      return {
-        successful: ok,
-        attempt: { authType: ctx.authType, requestUri: ctx.requestUri, requestMethod: ctx.requestMethod },
-      };
-    });
+        return {
+          successful: ok,
+          attempt: { authType: ctx.authType, requestUri: ctx.requestUri, requestMethod: ctx.requestMethod },
+        };
+      }),
+    );
     publishSecurityEvent({
       type: outcome.banned
         ? 'authn.password.banned'

@@ -23,6 +23,10 @@ function options(cfg: RedisConfig): RedisOptions {
           name: ha.sentinelName,
           ...(ha.sentinelUsername ? { sentinelUsername: ha.sentinelUsername } : {}),
           ...(ha.sentinelPassword ? { sentinelPassword: ha.sentinelPassword } : {}),
+          // ioredis ignores `tls` for Sentinel unless told; the sentinels get the same TLS settings.
+          ...(cfg.tls
+            ? { enableTLSForSentinelMode: true, sentinelTLS: nodeTlsOptions(cfg.tls, cfg.host) }
+            : {}),
         }
       : cfg.host.startsWith('/')
         ? { path: cfg.host }
@@ -30,7 +34,8 @@ function options(cfg: RedisConfig): RedisOptions {
     ...(cfg.username ? { username: cfg.username } : {}),
     ...(cfg.password ? { password: cfg.password } : {}),
     db: cfg.databaseIndex,
-    ...(cfg.tls ? { tls: nodeTlsOptions(cfg.tls, cfg.host) } : {}),
+    // With Sentinel the primary's name is learnt at run time: SNI only when `tls.server_name` says so.
+    ...(cfg.tls ? { tls: nodeTlsOptions(cfg.tls, ha ? undefined : cfg.host) } : {}),
     connectTimeout: cfg.timeout,
     lazyConnect: true,
     // Fail closed and fast: while Redis is away a command errors at once (the check answers 5xx) instead of

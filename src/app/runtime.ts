@@ -40,8 +40,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   if (!file)
     throw new PortcullisError('ERR_CONFIG_INVALID', 'only the file authentication backend is supported');
 
+  // One verification per core but one: a default-cost argon2id verification is ~100 ms of CPU spread over its
+  // lanes (bench/argon2-cost.ts), and fewer of them at once leaves the event loop more room (bench S4).
+  const limiter = createLimiter(Math.max(1, cpus().length - 1), 512);
   const storage = await openStorage(config.storage, {
     clock,
+    // Each login in progress holds a connection for its regulation locks and may need one more for its
+    // statements; the rest serve checks and the portal.
+    poolSize: Math.max(10, 2 * limiter.concurrency + 4),
     onError: (err) => logger.warn({ event: 'storage.error', err: (err as Error)?.message }, 'storage error'),
   });
   let opened: OpenedSessionStore | undefined;
@@ -73,9 +79,6 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
     clock,
     locks: storage.locks,
   });
-  // One verification per core but one: a default-cost argon2id verification is ~100 ms of CPU spread over its
-  // lanes (bench/argon2-cost.ts), and fewer of them at once leaves the event loop more room (bench S4).
-  const limiter = createLimiter(Math.max(1, cpus().length - 1), 512);
   const passwordCheck = createPasswordCheck({ users: () => users, regulator, limiter, logger, clock });
   const authorize = createAuthorizer({
     acl: () => acl,

@@ -38,9 +38,9 @@ export async function openSessionStore(
       })
     : new SqlSessionStore(storage.sql, {
         clock,
-        // Other instances on a server database cannot push their revocations here: trust a cached session
-        // for 1 s at most (the documented worst-case staleness). One SQLite file has one process.
-        ...(storage.sql.dialect === 'sqlite' ? {} : { cacheMaxAgeMs: 1_000 }),
+        // Other instances (and `portcullis sessions revoke`, another process even on SQLite) cannot push their
+        // revocations here: trust a cached session for 1 s at most, the documented worst-case staleness.
+        cacheMaxAgeMs: 1_000,
         onError,
       });
   return {

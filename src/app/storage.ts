@@ -46,7 +46,11 @@ function server(address: string, tls: TlsClientConfig | undefined, defaultPort: 
 /** The SQLite file is one process's: an in-process mutex (the Regulator's) is all the locking it needs. */
 const LOCAL_LOCKS: LockStore = { withLocks: (_keys, fn) => fn() };
 
-async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Promise<SqlDatabase> {
+async function connect(
+  cfg: StorageConfig,
+  onError?: (err: unknown) => void,
+  poolSize?: number,
+): Promise<SqlDatabase> {
   if (cfg.postgres) {
     const pg = cfg.postgres;
     // Drivers load only when configured: pg, mysql2 and ioredis together cost ~250 ms of start-up.
@@ -59,6 +63,7 @@ async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Pr
       connectTimeoutMs: pg.timeout,
       schema: pg.schema,
       onError,
+      poolSize,
     });
   }
   if (cfg.mysql) {
@@ -71,6 +76,7 @@ async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Pr
       password: my.password,
       connectTimeoutMs: my.timeout,
       onError,
+      poolSize,
     });
   }
   if (cfg.local) {
@@ -80,20 +86,22 @@ async function connect(cfg: StorageConfig, onError?: (err: unknown) => void): Pr
   throw new PortcullisError('ERR_CONFIG_INVALID', 'storage: configure one of local, postgres or mysql');
 }
 
-/** A bare connection for the CLI's migration commands (no migration, no key check). */
-export async function openSqlClient(cfg: StorageConfig) {
-  return (await connect(cfg)).sql;
+/** A bare connection and its locks for the CLI's migration commands (no migration, no key check). */
+export function openSqlDatabase(cfg: StorageConfig): Promise<SqlDatabase> {
+  return connect(cfg);
 }
 
 export interface OpenStorageOptions {
   readonly clock?: Clock | undefined;
   /** Errors of idle pooled server connections (logged; the next statement reconnects). */
   readonly onError?: ((err: unknown) => void) | undefined;
+  /** Server databases: connections per instance (default 10). */
+  readonly poolSize?: number | undefined;
 }
 
 export async function openStorage(cfg: StorageConfig, opts: OpenStorageOptions = {}) {
   const clock = opts.clock ?? systemClock;
-  const db = await connect(cfg, opts.onError);
+  const db = await connect(cfg, opts.onError, opts.poolSize);
   const { sql, locks } = db;
   const cipher = createCipher(cfg.encryptionKey);
   try {

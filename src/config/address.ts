@@ -49,7 +49,8 @@ export function parseAddress(value: string, defaultScheme = 'tcp'): AddressParse
   if (authority.includes('@')) {
     return {
       ok: false,
-      error: `error validating the address: the url '${full}' appears to have user info but this is not valid for addresses`,
+      // The user info may hold a password: it is not echoed (Authelia's message prints the whole URL).
+      error: `error validating the address: the url '${full.replace(/\/\/[^/?#]*@/, '//REDACTED@')}' appears to have user info but this is not valid for addresses`,
     };
   }
   let host = authority;

@@ -33,3 +33,11 @@ test('server addresses parse like upstream', () => {
   assert.equal(parseAddress('tcp://host:1/#frag').ok, false);
   assert.equal(parseAddress('unix://relative/path').ok, false);
 });
+
+test('an address with user info is refused without echoing the password it may hold', () => {
+  const r = parseAddress('tcp://portcullis:s3cret-pass@db.internal:5432');
+  assert.equal(r.ok, false);
+  if (r.ok) return;
+  assert.doesNotMatch(r.error, /s3cret-pass/);
+  assert.match(r.error, /tcp:\/\/REDACTED@db\.internal:5432/);
+});

@@ -13,10 +13,13 @@ const TLS_VERSIONS: Record<string, 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3'> 
 };
 
 /** Upstream's defaults: verify the certificate, TLS 1.2 at least, SNI = the configured host. */
-export function nodeTlsOptions(tls: TlsClientConfig | undefined, host: string): ConnectionOptions {
+export function nodeTlsOptions(
+  tls: TlsClientConfig | undefined,
+  host: string | undefined,
+): ConnectionOptions {
   return {
     // SNI carries names only: an IP there is ignored by servers and warned about by Node.
-    ...(tls?.serverName || !isIP(host) ? { servername: tls?.serverName || host } : {}),
+    ...(tls?.serverName ? { servername: tls.serverName } : host && !isIP(host) ? { servername: host } : {}),
     rejectUnauthorized: !(tls?.skipVerify ?? false),
     minVersion: TLS_VERSIONS[(tls?.minimumVersion || 'TLS1.2').toUpperCase()] ?? 'TLSv1.2',
     ...(tls?.maximumVersion

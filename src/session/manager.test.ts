@@ -36,6 +36,7 @@ function counting(store: SessionStore) {
       return store.get(id);
     },
     set: (s, t) => store.set(s, t),
+    replace: (s, t) => store.replace(s, t),
     delete: (id) => store.delete(id),
     deleteByUser: (u) => store.deleteByUser(u),
     list: (f) => store.list(f),

@@ -157,7 +157,8 @@ export class SessionManager {
 
     if (refreshed.modified) {
       if (!session.keepMeLoggedIn) session = { ...session, lastActivity: now };
-      await this.#store.set(session, expiresAt(session, cfg) - now);
+      // Revoked (or logged out) since it was read: it stays gone.
+      if (!(await this.#store.replace(session, expiresAt(session, cfg) - now))) return EMPTY;
     } else if (!session.keepMeLoggedIn) {
       session = { ...session, lastActivity: now };
       this.#store.touch(id, now);
@@ -211,11 +212,13 @@ export class SessionManager {
    * Saves changed session data under the same id, keeping its deadline. A session whose cookie domain is no
    * longer configured, or whose deadline has passed, is deleted instead.
    */
-  async update(session: UserSession): Promise<void> {
+  async update(session: UserSession): Promise<boolean> {
     const cfg = this.#cookies.find((c) => c.domain === session.cookieDomain);
     const ttl = cfg ? expiresAt(session, cfg) - this.#clock.now() : 0;
-    if (ttl > 0) await this.#store.set(session, ttl);
-    else await this.#store.delete(session.id);
+    // A session revoked meanwhile is not brought back by a late write (false: it is gone).
+    if (ttl > 0) return this.#store.replace(session, ttl);
+    await this.#store.delete(session.id);
+    return false;
   }
 
   /** Logout: deletes the session and returns the Set-Cookie that clears it in the browser. */

@@ -11,6 +11,11 @@ export interface SessionStore {
   get(id: string): Promise<UserSession | undefined>;
   /** Create or replace the session; the store forgets it `ttlMs` from now unless `touch` slides it. */
   set(session: UserSession, ttlMs: number): Promise<void>;
+  /**
+   * Replaces a session that still exists; false (nothing written) when it is gone. Changes to a session read
+   * earlier go through this, so a logout or revocation in between is never undone by a late write.
+   */
+  replace(session: UserSession, ttlMs: number): Promise<boolean>;
   delete(id: string): Promise<void>;
   /** Removes every session of `username` (exact match); returns how many were removed. */
   deleteByUser(username: string): Promise<number>;

@@ -172,8 +172,19 @@ for (const engine of ENGINES) {
         (await b.list({ username: 'john' })).map((x) => x.ip),
         ['192.0.2.7'],
       );
+      assert.equal(await a.replace({ ...s, displayName: 'Johnny' }, 3_600_000), true);
+      assert.equal((await b.get(s.id))?.displayName, 'Johnny');
+      assert.equal(
+        await a.replace({ ...s, displayName: 'Johnny' }, 3_600_000),
+        true,
+        'an unchanged row still counts',
+      );
       assert.equal(await b.deleteByUser('john'), 1);
       assert.equal(await b.get(s.id), undefined);
+      // A change to the session read before the revocation must not bring it back.
+      assert.equal(await a.replace({ ...s, displayName: 'Late' }, 3_600_000), false);
+      assert.equal(await b.get(s.id), undefined);
+      assert.equal(await a.get(s.id), undefined);
       await a.close();
       await b.close();
     });

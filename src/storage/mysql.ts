@@ -54,6 +54,8 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
       connectTimeout: opts.connectTimeoutMs,
       charset: 'utf8mb4_bin',
       supportBigNumbers: true,
+      // `changes` = rows matched, as on SQLite and PostgreSQL (MySQL counts only rows whose values changed).
+      flags: ['FOUND_ROWS'],
       enableKeepAlive: true,
     });
     pool.on('connection', (c) => c.on('error', (e) => opts.onError?.(e)));

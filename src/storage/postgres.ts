@@ -117,6 +117,12 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
   const locks: LockStore = {
     async withLocks(keys, fn) {
       const client = await connect().catch((e) => Promise.reject(fail(e)));
+      // A holder that never lets go must not hang every other instance's logins for that user: give up after
+      // 30 s as MySQL's GET_LOCK does (the setting stays on this pooled connection, harmlessly).
+      await client.query("SET lock_timeout = '30s'").catch((e) => {
+        client.release(e as Error);
+        throw fail(e);
+      });
       // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
       const call = (f: string) => async (name: string) =>
         void (await client.query(`SELECT ${f}(hashtextextended($1, 0))`, [name]));

@@ -2,6 +2,9 @@
 import { createHash } from 'node:crypto';
 import { PortcullisError } from '../core/index.js';
 
+/** How long an instance stays on a fallback server before it tries the primary again. */
+const FALLBACK_HOLD_MS = 30_000;
+
 /** Errors raised before a statement reached the server: trying the next server cannot apply anything twice. */
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
@@ -15,11 +18,11 @@ const CONNECT_CODES = new Set([
   'ER_CON_COUNT_ERROR',
 ]);
 
+// node-postgres' "timeout exceeded when trying to connect" is not here on purpose: it also means "every pooled
+// connection is busy", and load alone must not move an instance to a fallback server.
 export function isConnectError(e: unknown): boolean {
-  const err = e as { code?: unknown; message?: unknown };
-  if (typeof err?.code === 'string' && CONNECT_CODES.has(err.code)) return true;
-  // node-postgres reports its connect timeout only in words.
-  return typeof err?.message === 'string' && /timeout exceeded when trying to connect/i.test(err.message);
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && CONNECT_CODES.has(code);
 }
 
 /** Wraps a driver error in our typed error: unique-key violations are conflicts, anything else unavailability. */
@@ -39,12 +42,16 @@ export function storageError(engine: string, e: unknown, isUnique: boolean): Por
  */
 export function createFailover<P>(engine: string, pools: readonly P[], describe: (i: number) => string) {
   let current = 0;
+  let movedAt = 0;
   return async function onAny<T>(attempt: (pool: P) => Promise<T>): Promise<T> {
+    // A fallback is used for a while, then the primary is tried first again: it may be back.
+    if (current !== 0 && Date.now() - movedAt > FALLBACK_HOLD_MS) current = 0;
     const failures: string[] = [];
     for (let i = 0; i < pools.length; i++) {
       const idx = (current + i) % pools.length;
       try {
         const r = await attempt(pools[idx]!);
+        if (idx !== current) movedAt = Date.now();
         current = idx;
         return r;
       } catch (e) {

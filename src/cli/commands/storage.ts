@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config/index.js';
 import { ConfigError, PortcullisError } from '../../core/index.js';
+import type { SqlClient } from '../../storage/index.js';
 import { EXIT } from '../exit-codes.js';
 
 const CONFIG_HELP = 'configuration file(s) or directories, merged in order, as for serve';
@@ -33,19 +34,22 @@ async function loadConfig(files: string[] | undefined): Promise<Config | undefin
   }
 }
 
-/** The raw SQL connection, not migrated: the migrate commands decide what to apply. */
+/**
+ * The raw SQL connection, not migrated: the migrate commands decide what to apply. They run under the same
+ * cross-instance lock as start-up, so a migration never races a starting instance.
+ */
 async function withSql<T>(
   files: string[] | undefined,
-  fn: (app: App, sql: Awaited<ReturnType<App['openSqlClient']>>) => Promise<T>,
+  fn: (app: App, sql: SqlClient) => Promise<T>,
 ): Promise<T | undefined> {
   const config = await loadConfig(files);
   if (!config) return undefined;
   const app = await import('../../app/index.js');
-  const sql = await app.openSqlClient(config.storage);
+  const db = await app.openSqlDatabase(config.storage);
   try {
-    return await fn(app, sql);
+    return await db.locks.withLocks(['migrations'], () => fn(app, db.sql));
   } finally {
-    await sql.close();
+    await db.sql.close();
   }
 }
 

@@ -82,6 +82,12 @@ export class MemorySessionStore implements SessionStore {
     this.#entries.set(session.id, toEntry(session, this.#clock.now() + ttlMs));
   }
 
+  async replace(session: UserSession, ttlMs: number): Promise<boolean> {
+    if (!this.#entries.has(session.id)) return false;
+    await this.set(session, ttlMs);
+    return true;
+  }
+
   async delete(id: string): Promise<void> {
     this.#entries.delete(id);
   }

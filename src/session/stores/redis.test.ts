@@ -328,6 +328,23 @@ test('cross-instance invalidation is pushed: a cached session disappears at once
   await b.store.close();
 });
 
+test('replace writes over a live session only: a revoked one is not brought back by a late change', async () => {
+  const clock = wallClock();
+  const prefix = newPrefix();
+  const a = await open(prefix, clock);
+  const b = await open(prefix, clock);
+  const s = session(clock);
+  await a.store.set(s, 10 * MIN);
+  assert.equal(await a.store.replace({ ...s, displayName: 'Johnny' }, 10 * MIN), true);
+  assert.equal((await b.store.get(s.id))?.displayName, 'Johnny');
+  assert.equal(await b.store.deleteByUser('john'), 1);
+  assert.equal(await a.store.replace({ ...s, displayName: 'Late' }, 10 * MIN), false);
+  assert.equal(await b.store.get(s.id), undefined);
+  assert.deepEqual(await keysOf(prefix), [], 'nothing was written back');
+  await a.store.close();
+  await b.store.close();
+});
+
 test('cacheMaxAge bounds staleness even without a message', async () => {
   const clock = wallClock();
   const prefix = newPrefix();

@@ -64,10 +64,12 @@ interface Sealed {
 // able to write Redis could stretch idle time via a, but could never alter who the session is);
 // u = username, so delete and a changed owner can find the user set.
 
-// KEYS[1] session, KEYS[2] user set. ARGV: prefix, hash, blob, lastActivity, expiresAt, username, message.
+// KEYS[1] session, KEYS[2] user set. ARGV: prefix, hash, blob, lastActivity, expiresAt, username, message,
+// mode ('replace' writes only over a session that still exists, so a revocation is never undone).
 // A script rather than MULTI because it must read the previous owner to move the member out of that set;
 // it publishes the invalidation itself so the write and its announcement are one step.
 const SET_LUA = `
+if ARGV[8] == 'replace' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local old = redis.call('HGET', KEYS[1], 'u')
 if old and old ~= ARGV[6] then redis.call('SREM', ARGV[1] .. 'user:' .. old, ARGV[2]) end
 redis.call('DEL', KEYS[1])
@@ -234,6 +236,14 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async set(session: UserSession, ttlMs: number): Promise<void> {
+    await this.#write(session, ttlMs, 'set');
+  }
+
+  async replace(session: UserSession, ttlMs: number): Promise<boolean> {
+    return this.#write(session, ttlMs, 'replace');
+  }
+
+  async #write(session: UserSession, ttlMs: number, mode: 'set' | 'replace'): Promise<boolean> {
     const now = this.#clock.now();
     const expiresAt = now + ttlMs;
     const h = hashSessionId(session.id);
@@ -249,8 +259,9 @@ export class RedisSessionStore implements SessionStore {
     const blob = this.#cipher.encrypt(Buffer.from(JSON.stringify(sealed)));
     this.#cache.delete(h);
     const op = this.#begin(h);
+    let written: unknown;
     try {
-      await this.#cmd(() =>
+      written = await this.#cmd(() =>
         this.#eval(
           SET,
           [this.#key(h), this.#userKey(session.username)],
@@ -262,14 +273,17 @@ export class RedisSessionStore implements SessionStore {
             String(expiresAt),
             session.username,
             this.#message(h),
+            mode,
           ],
         ),
       );
     } finally {
       this.#end(h, op);
     }
+    if (Number(written) !== 1) return false;
     this.#dirty.written(h, session.lastActivity);
     if (this.#fresh(op)) this.#cache.remember(h, session, expiresAt, now);
+    return true;
   }
 
   async delete(id: string): Promise<void> {

@@ -51,6 +51,8 @@ const UPSERT = `INSERT INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?,
   data = excluded.data, created_at = excluded.created_at, last_activity = excluded.last_activity,
   expires_at = excluded.expires_at`;
 const REPLACE = `REPLACE INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`;
+const UPDATE_ONE = `UPDATE sessions SET cookie_domain = ?, username = ?, data = ?, created_at = ?, last_activity = ?,
+  expires_at = ? WHERE id = ?`;
 
 /** Rebuilds a session from its row; a row this version cannot read counts as no session. */
 function decode(id: string, row: Row): { session: Mutable<UserSession>; expiresAt: number } | undefined {
@@ -128,19 +130,34 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async set(session: UserSession, ttlMs: number): Promise<void> {
+    await this.#write(session, ttlMs, true);
+  }
+
+  async replace(session: UserSession, ttlMs: number): Promise<boolean> {
+    return this.#write(session, ttlMs, false);
+  }
+
+  async #write(session: UserSession, ttlMs: number, create: boolean): Promise<boolean> {
     const now = this.#clock.now();
     const expiresAt = now + ttlMs;
-    await this.#sql.run(this.#sql.dialect === 'mysql' ? REPLACE : UPSERT, [
-      hashSessionId(session.id),
+    const columns = [
       session.cookieDomain,
       session.username,
       encodeSessionData(session),
       session.createdAt,
       session.lastActivity,
       expiresAt,
-    ]);
+    ];
+    const key = hashSessionId(session.id);
+    if (create) {
+      await this.#sql.run(this.#sql.dialect === 'mysql' ? REPLACE : UPSERT, [key, ...columns]);
+    } else if ((await this.#sql.run(UPDATE_ONE, [...columns, key])).changes === 0) {
+      this.#cache.delete(session.id);
+      return false;
+    }
     this.#dirty.written(session.id, session.lastActivity);
     this.#cache.remember(session.id, session, expiresAt, now);
+    return true;
   }
 
   async delete(id: string): Promise<void> {
@@ -192,11 +209,15 @@ export class SqlSessionStore implements SessionStore {
   }
 
   async flush(): Promise<void> {
-    await this.#dirty.flush((batch) =>
-      this.#sql.transaction(async (tx) => {
-        for (const [id, at] of batch) await tx.run(TOUCH, [at, at, hashSessionId(id), at]);
-      }),
-    );
+    await this.#dirty.flush((batch) => {
+      // Rows in key order: two instances flushing the same sessions lock them in the same order, no deadlock.
+      const rows = batch
+        .map(([id, at]) => [hashSessionId(id), at] as const)
+        .sort((x, y) => (x[0] < y[0] ? -1 : 1));
+      return this.#sql.transaction(async (tx) => {
+        for (const [key, at] of rows) await tx.run(TOUCH, [at, at, key, at]);
+      });
+    });
   }
 
   /** Writes pending touches, then deletes rows past their deadline; returns how many were deleted. */
