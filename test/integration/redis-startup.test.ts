@@ -106,8 +106,7 @@ test('after a Sentinel failover the sessions are read from the promoted replica,
     const key = `portcullis:session:${hashSessionId(s.id)}`;
     await until(async () => (await direct.exists(key)) === 1, 'the replica to receive the session');
     await until(
-      async () =>
-        Number(/slaves=(\d+)/.exec(String(await sentinelClient.info('sentinel')))?.[1] ?? 0) > 0,
+      async () => Number(/slaves=(\d+)/.exec(String(await sentinelClient.info('sentinel')))?.[1] ?? 0) > 0,
       'the sentinel to discover the replica',
     );
 
