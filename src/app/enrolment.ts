@@ -95,8 +95,9 @@ export function createEnrolmentFlow(deps: EnrolmentDeps) {
     const step = matchingStep(record, token, now, cfg.skew);
     if (step === undefined) return { ok: false, status: 401, reason: 'invalid-code' };
     await deps.totpStore.save(record);
-    // The confirming code counts as used: it cannot also serve as a second factor right after.
-    await deps.totpStore.markUsed(s.username, step, now);
+    // The confirming code is burnt (it cannot also serve as a second factor right after) but is not a sign-in:
+    // the device shows "never used" until it is used to sign in.
+    await deps.totpStore.markUsed(s.username, step, now, false);
     await deps.sessions.update({ ...s, pendingTotp: undefined });
     deps.logger.info({ event: 'totp.registered', username: s.username, remote_ip: ip }, 'TOTP registered');
     publishSecurityEvent({

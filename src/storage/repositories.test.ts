@@ -172,6 +172,9 @@ for (const engine of ENGINES) {
       assert.equal(await totp.markUsed('bob', 7, 1002), true);
       assert.equal(await totp.markUsed('john', 8, 1003), true);
       assert.equal((await totp.get('john'))?.lastUsedAt, 1003);
+      assert.equal(await totp.markUsed('john', 9, 1004, false), true, 'an enrolment code burns its step');
+      assert.equal(await totp.markUsed('john', 9, 1005), false);
+      assert.equal((await totp.get('john'))?.lastUsedAt, 1003, 'but is not a sign-in');
 
       assert.equal(await totp.delete('john'), true);
       assert.equal(await totp.delete('john'), false);

@@ -169,7 +169,7 @@ export function createTotpStore(sql: SqlClient, cipher: Cipher): TotpStore {
     async delete(username) {
       return (await sql.run('DELETE FROM totp_configurations WHERE username = ?', [username])).changes > 0;
     },
-    async markUsed(username, step, now) {
+    async markUsed(username, step, now, asSignIn = true) {
       try {
         await sql.run('INSERT INTO totp_history (username, step, created_at) VALUES (?, ?, ?)', [
           username,
@@ -180,7 +180,9 @@ export function createTotpStore(sql: SqlClient, cipher: Cipher): TotpStore {
         if (isConflict(e)) return false;
         throw e;
       }
-      await sql.run('UPDATE totp_configurations SET last_used_at = ? WHERE username = ?', [now, username]);
+      if (asSignIn) {
+        await sql.run('UPDATE totp_configurations SET last_used_at = ? WHERE username = ?', [now, username]);
+      }
       return true;
     },
   };

@@ -163,8 +163,11 @@ export interface TotpStore {
   list(): Promise<TotpRecord[]>;
   save(r: TotpRecord): Promise<void>;
   delete(username: string): Promise<boolean>;
-  /** Records that `step` was used; false when it was already used (atomic via a unique index). */
-  markUsed(username: string, step: number, now: number): Promise<boolean>;
+  /**
+   * Records that `step` was used; false when it was already used (atomic via a unique index). `asSignIn`
+   * false (the code confirming an enrolment) burns the step without counting as the device's last use.
+   */
+  markUsed(username: string, step: number, now: number, asSignIn?: boolean): Promise<boolean>;
 }
 
 export interface PreferencesStore {

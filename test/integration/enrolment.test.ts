@@ -95,6 +95,7 @@ describe('TOTP enrolment', () => {
     const cfg = JSON.parse((await api(h, cookie, 'GET', '/api/secondfactor/totp')).body).data;
     assert.equal(cfg.algorithm, 'SHA256');
     assert.equal(cfg.digits, 8);
+    assert.equal(cfg.last_used_at, undefined, 'confirming the enrolment is not a use of the device');
     const info = JSON.parse((await api(h, cookie, 'GET', '/api/user/info')).body).data;
     assert.equal(info.has_totp, true);
     // One audit entry for the saved configuration, none for the refused double submit (issue 7).

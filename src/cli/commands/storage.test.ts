@@ -162,6 +162,22 @@ test('totp generate prints the otpauth URI, refuses to overwrite without --force
     [restored?.algorithm, restored?.digits, restored?.period, restored?.secret.toString('hex')],
     ['SHA256', 8, 60, Buffer.from('Hello!\xde\xad\xbe\xefHello!\xde\xad\xbe\xef', 'latin1').toString('hex')],
   );
+  // Each enrolment from the command line is in the audit log, like one from the portal; so is a deletion.
+  r = await run(['user', 'totp', 'delete', 'john', `--config=${w.config}`]);
+  assert.equal(r.code, EXIT.OK, r.err);
+  s = await storageOf(w.config);
+  const audited = await s.sql.all<{ type: string; username: string; data: string }>(
+    "SELECT type, username, data FROM audit_log WHERE type LIKE 'device.%' ORDER BY seq",
+  );
+  await s.close();
+  assert.deepEqual(
+    audited.map((a) => [a.type, a.username, JSON.parse(a.data)]),
+    [
+      ['device.registered', 'john', { kind: 'totp', source: 'cli' }],
+      ['device.registered', 'john', { kind: 'totp', source: 'cli' }],
+      ['device.removed', 'john', { kind: 'totp', source: 'cli' }],
+    ],
+  );
 });
 
 test('totp generate: bad flags are usage errors and store nothing', async () => {

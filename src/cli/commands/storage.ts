@@ -69,6 +69,17 @@ async function withStorage<T>(
   }
 }
 
+/** A device added or removed from the command line is a security event like one from the portal (audit log). */
+async function auditDevice(config: Config, type: 'device.registered' | 'device.removed', username: string) {
+  const { openMonitoringStorage } = await import('../../app/index.js');
+  const m = await openMonitoringStorage(config);
+  try {
+    await m.record({ type, at: Date.now(), username, detail: { kind: 'totp', source: 'cli' } });
+  } finally {
+    await m.close();
+  }
+}
+
 /** Prints a refusal the way main.ts prints errors, with exit code 1 ("the check answered no"). */
 function refuse(message: string): void {
   console.error(`portcullis: ${message}`);
@@ -269,6 +280,7 @@ Examples:
           secret,
         );
         await s.totp.save(record);
+        await auditDevice(config, 'device.registered', username);
         console.log(
           `Successfully generated TOTP configuration for user '${username}' with URI '${totpUri(record)}'`,
         );
@@ -284,13 +296,14 @@ Examples:
       '\nExample:\n  $ portcullis storage user totp delete john --config configuration.yml',
     )
     .action(async (username: string, opts: { config?: string[] }) => {
-      await withStorage(opts.config, async (s) => {
+      await withStorage(opts.config, async (s, config) => {
         if (!(await s.totp.delete(username))) {
           refuse(
             `failed to delete TOTP configuration for user '${username}': no TOTP configuration for user`,
           );
           return;
         }
+        await auditDevice(config, 'device.removed', username);
         console.log(`Successfully deleted TOTP configuration for user '${username}'`);
       });
     });
