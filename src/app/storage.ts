@@ -27,10 +27,10 @@ function server(address: string, tls: TlsClientConfig | undefined, defaultPort: 
   if (!parsed.ok) throw new PortcullisError('ERR_CONFIG_INVALID', parsed.error);
   const a = parsed.address;
   if (a.scheme === 'unix') {
-    // PostgreSQL names its socket `<dir>/.s.PGSQL.<port>`; the driver wants the directory and the port.
+    // PostgreSQL names its socket `<dir>/.s.PGSQL.<port>`; node-postgres wants the directory and the port.
     const pgSocket = /^\.s\.PGSQL\.(\d+)$/.exec(basename(a.path));
     return {
-      host: pgSocket ? dirname(a.path) : '',
+      host: pgSocket ? dirname(a.path) : a.path,
       port: pgSocket ? Number(pgSocket[1]) : defaultPort,
       socketPath: a.path,
     };

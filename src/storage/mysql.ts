@@ -3,7 +3,15 @@
  * syntax, GET_LOCK named locks shared by every instance.
  */
 import mysql from 'mysql2/promise';
-import { createFailover, holdLocks, memoizeRewrite, storageError } from './remote.js';
+import {
+  createFailover,
+  describeServer,
+  holdLocks,
+  memoizeRewrite,
+  ready,
+  runTransaction,
+  storageError,
+} from './remote.js';
 import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /**
@@ -61,10 +69,7 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
     pool.on('connection', (c) => c.on('error', (e) => opts.onError?.(e)));
     return pool;
   });
-  const onAny = createFailover('mysql', pools, (i) => {
-    const s = opts.servers[i]!;
-    return s.socketPath ?? `${s.host}:${s.port}`;
-  });
+  const onAny = createFailover('mysql', pools, (i) => describeServer(opts.servers[i]!));
   const connect = () => onAny((p) => p.getConnection()).catch((e) => Promise.reject(fail(e)));
 
   const pooled: Queryable = {
@@ -75,27 +80,16 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
     ...statements(() => pooled),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await connect();
-      const tx: SqlClient = {
-        dialect: 'mysql',
-        ...statements(() => conn),
-        transaction: (inner) => inner(tx),
-        close: async () => {},
-      };
-      let broken = false;
-      try {
-        await tx.run('START TRANSACTION');
-        const r = await fn(tx);
-        await tx.run('COMMIT');
-        return r;
-      } catch (e) {
-        await conn.query('ROLLBACK').catch(() => {
-          broken = true;
-        });
-        throw e;
-      } finally {
-        if (broken) conn.destroy();
-        else conn.release();
-      }
+      return runTransaction(
+        'mysql',
+        {
+          statements: statements(() => conn),
+          begin: 'START TRANSACTION',
+          rollback: () => conn.query('ROLLBACK'),
+          release: (broken) => (broken ? conn.destroy() : conn.release()),
+        },
+        fn,
+      );
     },
     async close() {
       await Promise.all(pools.map((p) => p.end()));
@@ -122,11 +116,5 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
     },
   };
 
-  try {
-    await sql.get('SELECT 1');
-  } catch (e) {
-    await sql.close();
-    throw e;
-  }
-  return { sql, locks, ping: async () => void (await sql.get('SELECT 1')) };
+  return ready(sql, locks, 'SELECT 1');
 }

@@ -3,7 +3,15 @@
  * `?` placeholders rewritten to `$n`, BIGINT read as numbers, advisory locks shared by every instance.
  */
 import pg from 'pg';
-import { createFailover, holdLocks, memoizeRewrite, storageError } from './remote.js';
+import {
+  createFailover,
+  describeServer,
+  holdLocks,
+  memoizeRewrite,
+  ready,
+  runTransaction,
+  storageError,
+} from './remote.js';
 import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } from './types.js';
 
 /** Our timestamps are milliseconds in BIGINT columns: well inside 2^53, so read them as numbers. */
@@ -56,7 +64,8 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
   const schema = opts.schema || 'public';
   const pools = opts.servers.map((s) => {
     const pool = new pg.Pool({
-      ...(s.socketPath ? { host: s.socketPath.replace(/\/\.s\.PGSQL\.\d+$/, '') } : { host: s.host }),
+      // For a unix socket app/ passes its directory as the host, as node-postgres wants it.
+      host: s.host,
       port: s.port,
       database: opts.database,
       user: opts.username,
@@ -65,7 +74,9 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
       max: opts.poolSize ?? 10,
       connectionTimeoutMillis: opts.connectTimeoutMs,
       idleTimeoutMillis: 30_000,
-      options: `-c search_path=${quoteIdent(schema)}`,
+      // lock_timeout: a holder that never lets go must not hang every other instance's logins for that user;
+      // waits give up after 30 s, as MySQL's GET_LOCK does.
+      options: `-c search_path=${quoteIdent(schema)} -c lock_timeout=30s`,
       types,
     });
     // A connection dropped by the server must not crash the process: idle ones report on the pool, checked-out
@@ -74,10 +85,7 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
     pool.on('connect', (client) => client.on('error', (e) => opts.onError?.(e)));
     return pool;
   });
-  const onAny = createFailover('postgres', pools, (i) => {
-    const s = opts.servers[i]!;
-    return s.socketPath ?? `${s.host}:${s.port}`;
-  });
+  const onAny = createFailover('postgres', pools, (i) => describeServer(opts.servers[i]!));
   const connect = () => onAny((p) => p.connect());
 
   const sql: SqlClient = {
@@ -87,27 +95,17 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
     }),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const client = await connect().catch((e) => Promise.reject(fail(e)));
-      const tx: SqlClient = {
-        dialect: 'postgres',
-        ...statements(client),
-        transaction: (inner) => inner(tx),
-        close: async () => {},
-      };
-      let broken: Error | undefined;
-      try {
-        await tx.run('BEGIN');
-        const r = await fn(tx);
-        await tx.run('COMMIT');
-        return r;
-      } catch (e) {
-        await client.query('ROLLBACK').catch((err: Error) => {
-          broken = err;
-        });
-        throw e;
-      } finally {
-        // A connection that could not even roll back is destroyed rather than handed to the next caller.
-        client.release(broken);
-      }
+      return runTransaction(
+        'postgres',
+        {
+          statements: statements(client),
+          begin: 'BEGIN',
+          rollback: () => client.query('ROLLBACK'),
+          // A connection that could not even roll back is destroyed rather than handed to the next caller.
+          release: (broken) => client.release(broken ? new Error('rollback failed') : undefined),
+        },
+        fn,
+      );
     },
     async close() {
       await Promise.all(pools.map((p) => p.end()));
@@ -117,12 +115,6 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
   const locks: LockStore = {
     async withLocks(keys, fn) {
       const client = await connect().catch((e) => Promise.reject(fail(e)));
-      // A holder that never lets go must not hang every other instance's logins for that user: give up after
-      // 30 s as MySQL's GET_LOCK does (the setting stays on this pooled connection, harmlessly).
-      await client.query("SET lock_timeout = '30s'").catch((e) => {
-        client.release(e as Error);
-        throw fail(e);
-      });
       // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
       const call = (f: string) => async (name: string) =>
         void (await client.query(`SELECT ${f}(hashtextextended($1, 0))`, [name]));
@@ -139,12 +131,9 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
     },
   };
 
-  try {
-    if (schema !== 'public') await sql.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-    else await sql.get('SELECT 1');
-  } catch (e) {
-    await sql.close();
-    throw e;
-  }
-  return { sql, locks, ping: async () => void (await sql.get('SELECT 1')) };
+  return ready(
+    sql,
+    locks,
+    schema === 'public' ? 'SELECT 1' : `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`,
+  );
 }

@@ -1,6 +1,7 @@
 /** What the PostgreSQL and MySQL clients share: error classes, server fallback order, lock key handling. */
 import { createHash } from 'node:crypto';
 import { PortcullisError } from '../core/index.js';
+import type { SqlClient, SqlDatabase, SqlValue } from './types.js';
 
 /** How long an instance stays on a fallback server before it tries the primary again. */
 const FALLBACK_HOLD_MS = 30_000;
@@ -111,6 +112,66 @@ export async function holdLocks<T>(
 /** A fixed-length lock name (MySQL allows 64 characters) in our own namespace. */
 function lockName(key: string): string {
   return `portcullis:${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+}
+
+/** The statements of a SqlClient, as each driver runs them on a pool or on one checked-out connection. */
+export type Statements = Pick<SqlClient, 'all' | 'get' | 'run'>;
+
+/** One checked-out connection, for `runTransaction`. */
+export interface TransactionConnection {
+  readonly statements: Statements;
+  readonly begin: string;
+  rollback(): Promise<unknown>;
+  /** Gives the connection back; `broken` = it could not even roll back, so it must be discarded. */
+  release(broken: boolean): void;
+}
+
+/** `fn` between BEGIN and COMMIT on one connection; on failure ROLLBACK. Nested transactions join the outer one. */
+export async function runTransaction<T>(
+  dialect: SqlClient['dialect'],
+  conn: TransactionConnection,
+  fn: (tx: SqlClient) => Promise<T>,
+): Promise<T> {
+  const tx: SqlClient = {
+    dialect,
+    ...conn.statements,
+    transaction: (inner) => inner(tx),
+    close: async () => {},
+  };
+  let broken = false;
+  try {
+    await tx.run(conn.begin);
+    const r = await fn(tx);
+    await tx.run('COMMIT');
+    return r;
+  } catch (e) {
+    await conn.rollback().catch(() => {
+      broken = true;
+    });
+    throw e;
+  } finally {
+    conn.release(broken);
+  }
+}
+
+/** Proves the first connection works (closing the pools if not) and returns the opened database. */
+export async function ready(
+  sql: SqlClient,
+  locks: SqlDatabase['locks'],
+  first: string,
+): Promise<SqlDatabase> {
+  try {
+    await sql.run(first);
+  } catch (e) {
+    await sql.close();
+    throw e;
+  }
+  return { sql, locks, ping: async () => void (await sql.get('SELECT 1')) };
+}
+
+/** How a failover message names server `i`. */
+export function describeServer(s: { socketPath?: string | undefined; host: string; port: number }): string {
+  return s.socketPath ?? `${s.host}:${s.port}`;
 }
 
 /** Caches a statement rewrite: our statement texts are a fixed set of constants. */

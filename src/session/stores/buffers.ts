@@ -5,9 +5,21 @@
 import type { UserSession } from '../session.js';
 import type { Mutable } from './codec.js';
 
-interface Cached {
+/** A session with the deadline its store holds for it. */
+export interface Stored {
   readonly session: Mutable<UserSession>;
   expiresAt: number;
+}
+
+/** Activity at `lastActivity` slides the deadline by the same amount, and never moves either backwards. */
+export function slide(e: Stored, lastActivity: number): void {
+  if (lastActivity > e.session.lastActivity) {
+    e.expiresAt += lastActivity - e.session.lastActivity;
+    e.session.lastActivity = lastActivity;
+  }
+}
+
+interface Cached extends Stored {
   readonly loadedAt: number;
   /** Insertion number: how far back in the LRU order the entry sits. */
   seq: number;
@@ -60,10 +72,7 @@ export class SessionCache<K> {
   /** Activity seen for a cached session: its deadline slides by the same amount. */
   slide(key: K, lastActivity: number): void {
     const hit = this.#entries.get(key);
-    if (hit && lastActivity > hit.session.lastActivity) {
-      hit.expiresAt += lastActivity - hit.session.lastActivity;
-      hit.session.lastActivity = lastActivity;
-    }
+    if (hit) slide(hit, lastActivity);
   }
 
   delete(key: K): void {
@@ -88,8 +97,10 @@ export class TouchBuffer<K> {
     return this.#pending.size;
   }
 
-  get(key: K): number | undefined {
-    return this.#pending.get(key);
+  /** A session just read from the store, with the touch still waiting to be written applied to it. */
+  applyTo(key: K, e: Stored): void {
+    const pending = this.#pending.get(key);
+    if (pending !== undefined) slide(e, pending);
   }
 
   add(key: K, at: number): void {

@@ -9,7 +9,7 @@ import { type Clock, PortcullisError } from '../../core/index.js';
 import { hashSessionId } from '../id.js';
 import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
-import { SessionCache, TouchBuffer } from './buffers.js';
+import { SessionCache, slide, TouchBuffer } from './buffers.js';
 import { type Mutable, readSession, sessionData } from './codec.js';
 
 export interface RedisSessionStoreOptions {
@@ -225,11 +225,7 @@ export class RedisSessionStore implements SessionStore {
     }
     const decoded = this.#open(h, id, fields);
     if (!decoded) return undefined;
-    const pending = this.#dirty.get(h);
-    if (pending !== undefined && pending > decoded.session.lastActivity) {
-      decoded.expiresAt += pending - decoded.session.lastActivity;
-      decoded.session.lastActivity = pending;
-    }
+    this.#dirty.applyTo(h, decoded);
     if (decoded.expiresAt <= now) return undefined;
     if (this.#fresh(op)) this.#cache.remember(h, decoded.session, decoded.expiresAt, now);
     return { ...decoded.session };
@@ -492,14 +488,11 @@ export class RedisSessionStore implements SessionStore {
     };
     const session = readSession(id, cols, s.data);
     if (!session) return undefined;
-    let expiresAt = s.expiresAt;
-    // Touches written since the blob: slide by the activity delta from the sealed values, never backwards.
+    const stored = { session, expiresAt: s.expiresAt };
+    // Touches written since the blob: slide by the activity delta from the sealed values.
     const touched = a ? Number(a.toString()) : Number.NaN;
-    if (Number.isFinite(touched) && touched > session.lastActivity) {
-      expiresAt += touched - session.lastActivity;
-      session.lastActivity = touched;
-    }
-    return { session, expiresAt };
+    if (Number.isFinite(touched)) slide(stored, touched);
+    return stored;
   }
 
   #begin(h: string): Op {

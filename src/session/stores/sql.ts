@@ -50,7 +50,6 @@ const UPSERT = `INSERT INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?,
   ON CONFLICT (id) DO UPDATE SET cookie_domain = excluded.cookie_domain, username = excluded.username,
   data = excluded.data, created_at = excluded.created_at, last_activity = excluded.last_activity,
   expires_at = excluded.expires_at`;
-const REPLACE = `REPLACE INTO sessions ${INSERT_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?)`;
 const UPDATE_ONE = `UPDATE sessions SET cookie_domain = ?, username = ?, data = ?, created_at = ?, last_activity = ?,
   expires_at = ? WHERE id = ?`;
 
@@ -116,11 +115,7 @@ export class SqlSessionStore implements SessionStore {
       this.#cache.delete(id);
       return undefined;
     }
-    const pending = this.#dirty.get(id);
-    if (pending !== undefined && pending > decoded.session.lastActivity) {
-      decoded.expiresAt += pending - decoded.session.lastActivity;
-      decoded.session.lastActivity = pending;
-    }
+    this.#dirty.applyTo(id, decoded);
     if (decoded.expiresAt <= now) {
       this.#cache.delete(id);
       return undefined;
@@ -150,7 +145,8 @@ export class SqlSessionStore implements SessionStore {
     ];
     const key = hashSessionId(session.id);
     if (create) {
-      await this.#sql.run(this.#sql.dialect === 'mysql' ? REPLACE : UPSERT, [key, ...columns]);
+      // The MySQL client spells the upsert its own way (storage/mysql.ts).
+      await this.#sql.run(UPSERT, [key, ...columns]);
     } else if ((await this.#sql.run(UPDATE_ONE, [...columns, key])).changes === 0) {
       this.#cache.delete(session.id);
       return false;
