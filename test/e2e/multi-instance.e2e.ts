@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
+import { runCli } from '../harness/cli.js';
 import { type FreshDatabase, freshDatabase } from '../harness/databases.js';
 import { baseConfig, DEFAULT_USERS, usersYaml } from '../harness/gateway.js';
 import { forwardAuthHeaders, login, type RawResponse, request } from '../harness/http.js';
@@ -167,16 +168,6 @@ function mysqlStorage(db: FreshDatabase): Record<string, unknown> {
   return {
     mysql: { address: my.address, database: my.database, username: my.username, timeout: '3s' },
   };
-}
-
-/** Runs the CLI to completion: exit code and output. */
-async function cli(args: string[], timeoutMs = 20_000): Promise<{ code: number | string; out: string }> {
-  const p = spawnProc(process.execPath, [...CLI, ...args]);
-  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
-  const code = await p.exited;
-  clearTimeout(timer);
-  everyChild.delete(p);
-  return { code, out: p.output() };
 }
 
 /* ------------------------------------------------------------------------------------------ requests */
@@ -337,9 +328,9 @@ http://app.example.com:${port} {
     const cookie = await logIn(a.port, 'bob', '203.0.113.20');
     assertAccepted(await check(b.port, cookie), 'bob', 'B before revoke');
     const cfg = setup.configFor(a.port);
-    const list = await cli(['sessions', 'list', '--user', 'bob', '--json', '-c', cfg]);
-    assert.equal(list.code, 0, list.out);
-    const rows = JSON.parse(list.out.slice(list.out.indexOf('['))) as {
+    const list = await runCli(['sessions', 'list', '--user', 'bob', '--json', '-c', cfg]);
+    assert.equal(list.code, 0, list.err);
+    const rows = JSON.parse(list.out) as {
       username: string;
       ip: string;
     }[];
@@ -347,12 +338,14 @@ http://app.example.com:${port} {
     assert.equal(rows[0]!.username, 'bob');
     assert.equal(rows[0]!.ip, '203.0.113.20');
 
-    // Warm both caches so the revocation has to be pushed, not just read fresh.
+    // The CLI takes longer to run than the 1 s a cached session is trusted, so this checks the end-to-end bound,
+    // not the push (src/session/stores/redis.test.ts proves the push with a 60 s cache; the logout test below,
+    // with B's cache warmed just before, shows it between processes).
     assertAccepted(await check(a.port, cookie), 'bob', 'A warm');
     assertAccepted(await check(b.port, cookie), 'bob', 'B warm');
-    const revoke = await cli(['sessions', 'revoke', '--user', 'bob', '-c', cfg]);
+    const revoke = await runCli(['sessions', 'revoke', '--user', 'bob', '-c', cfg]);
     const done = Date.now();
-    assert.equal(revoke.code, 0, revoke.out);
+    assert.equal(revoke.code, 0, revoke.err);
     assert.match(revoke.out, /Revoked 1 session of 'bob'\./);
     const delay = await refusalDelay([a.port, b.port], cookie, done);
     t.diagnostic(`revocation (CLI) refused on A and B ${delay} ms after the CLI exited`);
@@ -361,8 +354,8 @@ http://app.example.com:${port} {
     await sleep(1100);
     assertRefused(await check(a.port, cookie), 'A later');
     assertRefused(await check(b.port, cookie), 'B later');
-    const after = await cli(['sessions', 'list', '--user', 'bob', '--json', '-c', cfg]);
-    assert.deepEqual(JSON.parse(after.out.slice(after.out.indexOf('['))), []);
+    const after = await runCli(['sessions', 'list', '--user', 'bob', '--json', '-c', cfg]);
+    assert.deepEqual(JSON.parse(after.out), []);
   });
 
   it('revoke --all signs out every user on every instance within 1 s', async (t) => {
@@ -372,9 +365,9 @@ http://app.example.com:${port} {
       assertAccepted(await check(g.port, john), 'john', `${g.port} warm`);
       assertAccepted(await check(g.port, bob), 'bob', `${g.port} warm`);
     }
-    const revoke = await cli(['sessions', 'revoke', '--all', '-c', setup.configFor(b.port)]);
+    const revoke = await runCli(['sessions', 'revoke', '--all', '-c', setup.configFor(b.port)]);
     const done = Date.now();
-    assert.equal(revoke.code, 0, revoke.out);
+    assert.equal(revoke.code, 0, revoke.err);
     assert.match(revoke.out, /Revoked \d+ sessions of 2 users\./);
     const delays = [
       await refusalDelay([a.port, b.port], john, done),
@@ -450,7 +443,7 @@ http://app.example.com:${port} {
         statuses.push(r.status);
       }
     })();
-    await sleep(300);
+    await until('checks flowing before the kill', () => statuses.length >= 10, 10_000, 20);
     await b.proc.kill('SIGKILL');
     const killedAt = statuses.length;
     await until('100 checks after the kill', () => statuses.length >= killedAt + 100, 20_000, 20);

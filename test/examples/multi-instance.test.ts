@@ -59,6 +59,15 @@ test('the example configuration loads without errors or warnings and selects pos
 test('without its secret files the configuration is refused, so nothing secret hides in the file itself', async () => {
   const r = await loadConfig([CONFIG], {});
   assert.equal(r.ok, false);
+  // Refused for the missing secrets, each named, and for nothing else.
+  const errors = r.issues.filter((i) => i.severity === 'error').map((i) => i.message);
+  assert.equal(errors.length, 3, errors.join('\n'));
+  for (const key of ['jwt_secret', "'secret'", 'encryption_key']) {
+    assert.ok(
+      errors.some((m) => m.includes(key)),
+      `no error names ${key}: ${errors.join('\n')}`,
+    );
+  }
 });
 
 test('both instances run the same configuration, secrets and image; compose declares every secret they use', () => {

@@ -3,7 +3,7 @@
  * wrong passwords for one user in parallel ban after exactly max_retries failures in total.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLimiter } from '../../src/app/limiter.js';
 import { createPasswordCheck } from '../../src/app/password-check.js';
@@ -20,6 +20,11 @@ for (const engine of ['postgres', 'mysql'] as const) {
   describe(`shared regulation on ${engine}`, () => {
     let db: FreshDatabase;
     const storages: Storage[] = [];
+    // Two instances on one fresh database, for every test of this engine (each test uses its own users).
+    before(async () => {
+      db = await freshDatabase(engine);
+      storages.push(await openStorage(db.config(KEY)), await openStorage(db.config(KEY)));
+    });
     after(async () => {
       for (const s of storages) await s.close();
       await db?.drop();
@@ -34,7 +39,6 @@ for (const engine of ['postgres', 'mysql'] as const) {
         ...(withLocks ? { locks: storage.locks } : {}),
       });
 
-    /** 12 wrong passwords for `user`, alternating between the instances, all in flight at once. */
     /**
      * 12 wrong passwords for `user`, alternating between the instances, all in flight at once. A verification
      * waits up to `overlapMs` for another one to start (0: it just takes 20 ms); `overlap` is the most that ran
@@ -72,9 +76,7 @@ for (const engine of ['postgres', 'mysql'] as const) {
     }
 
     test('exactly max_retries failures are checked in total; the ban holds on both instances', async () => {
-      db = await freshDatabase(engine);
-      storages.push(await openStorage(db.config(KEY)), await openStorage(db.config(KEY)));
-      const regs = storages.map((s) => instance(s, true));
+      const regs = storages.slice(0, 2).map((s) => instance(s, true));
       const r = await hammer(regs, 'john', 200);
       assert.deepEqual(r, { verified: 3, overlap: 1, refused: 9, failures: 3 });
       for (const reg of regs) assert.equal((await reg.check('john', '198.51.100.1')).banned, true);

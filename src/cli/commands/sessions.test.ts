@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
@@ -51,14 +51,17 @@ for (const where of ['sqlite', 'redis'] as const) {
       alice: session('alice', '198.51.100.9'),
     };
 
-    test('list shows each live session; --user filters; --json is machine-readable', async () => {
+    // Seeded once: the list test reads them, the revoke tests end them in turn.
+    before(async () => {
       const { config: cfg } = await loadConfigOrThrow([config], {});
       const storage = await openStorage(cfg.storage);
       const opened = await openSessionStore(cfg, storage, systemClock, silentLogger);
       for (const s of Object.values(sessions)) await opened.store.set(s, 3_600_000);
       await opened.close();
       await storage.close();
+    });
 
+    test('list shows each live session; --user filters; --json is machine-readable', async () => {
       let r = await run(['list', '-c', config]);
       assert.equal(r.code, EXIT.OK, r.err);
       assert.match(r.out, /USER\s+IP\s+CREATED\s+LAST ACTIVITY\s+REMEMBER ME\s+DOMAIN/);
