@@ -14,41 +14,10 @@ import { createOneTimeCodeStore, createWebAuthnChallengeStore } from './credenti
 import { createCipher } from './crypto.js';
 import { currentVersion, migrateDown, migrateUp } from './migrate.js';
 import { migrationsFor } from './migrations/server.js';
-import { openMysql } from './mysql.js';
-import { openPostgres } from './postgres.js';
 import { createTotpStore } from './repositories.js';
 import type { AuditRecord, SqlClient } from './types.js';
 
 const KEY = 'an_encryption_key_that_is_long_enough_0123456789';
-
-/** A second, independent connection pool to the same database: what another instance would hold. */
-async function secondConnection(f: FreshDatabase): Promise<SqlClient> {
-  const cfg = f.config(KEY);
-  if (cfg.postgres) {
-    return (
-      await openPostgres({
-        servers: [{ host: '127.0.0.1', port: 5432 }],
-        database: cfg.postgres.database,
-        schema: cfg.postgres.schema,
-        username: cfg.postgres.username,
-        password: '',
-        connectTimeoutMs: 5000,
-      })
-    ).sql;
-  }
-  if (cfg.mysql) {
-    return (
-      await openMysql({
-        servers: [{ host: '127.0.0.1', port: 3306 }],
-        database: cfg.mysql.database,
-        username: cfg.mysql.username,
-        password: '',
-        connectTimeoutMs: 5000,
-      })
-    ).sql;
-  }
-  return f.sql; // one SQLite file has one process
-}
 
 for (const engine of ENGINES) {
   describe(`storage on ${engine}`, () => {
@@ -84,7 +53,7 @@ for (const engine of ENGINES) {
 
     test('the audit log is append-only and two connections appending at once keep one unbroken chain', async () => {
       const d = await database();
-      const other = await secondConnection(d);
+      const other = await d.openAnother();
       if (other !== d.sql) others.push(other);
       const stores = [new SqlAuditStore(d.sql), new SqlAuditStore(other)];
       const next = (h: { seq: number; hash: string } | undefined, who: number): AuditRecord[] => {
@@ -117,7 +86,7 @@ for (const engine of ENGINES) {
 
     test('a WebAuthn challenge and an emailed code are used once, even by racing instances', async () => {
       const d = await database();
-      const other = await secondConnection(d);
+      const other = await d.openAnother();
       if (other !== d.sql) others.push(other);
       const cipher = createCipher(KEY);
       const challenges = [createWebAuthnChallengeStore(d.sql), createWebAuthnChallengeStore(other)];
@@ -156,7 +125,7 @@ for (const engine of ENGINES) {
 
     test('sessions: written by one instance, read, touched and revoked from another', async () => {
       const d = await database();
-      const other = await secondConnection(d);
+      const other = await d.openAnother();
       if (other !== d.sql) others.push(other);
       const clock = new ManualClock(1_700_000_000_000);
       const a = new SqlSessionStore(d.sql, { clock, flushIntervalMs: 0 });

@@ -16,7 +16,7 @@ import { runCli } from '../harness/cli.js';
 import { type FreshDatabase, freshDatabase } from '../harness/databases.js';
 import { baseConfig, DEFAULT_USERS, usersYaml } from '../harness/gateway.js';
 import { forwardAuthHeaders, login, type RawResponse, request } from '../harness/http.js';
-import { portOpen } from '../harness/net.js';
+import { portOpen, until } from '../harness/net.js';
 import { type RedisServer, startRedisServer } from '../harness/redis.js';
 import { CADDY_TEST_GLOBALS, freePort, type ProxyProcess, requireBinary, startCaddy } from './proc.js';
 import { startUpstream, type Upstream } from './upstream.js';
@@ -33,15 +33,6 @@ const redisBin = requireBinary('redis-server');
 const USERS = { ...DEFAULT_USERS, mallory: { password: 'mallory-password' } };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 10_000, every = 50) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await cond()) return;
-    await sleep(every);
-  }
-  throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-}
 
 /* ------------------------------------------------------------------------------------------ processes */
 
@@ -149,27 +140,6 @@ function writeSetup(
   };
 }
 
-function pgStorage(db: FreshDatabase): Record<string, unknown> {
-  const pg = db.config(ENCRYPTION_KEY).postgres!;
-  return {
-    postgres: {
-      address: pg.address,
-      database: pg.database,
-      schema: pg.schema,
-      username: pg.username,
-      password: 'unused-trust-auth',
-      timeout: '3s',
-    },
-  };
-}
-
-function mysqlStorage(db: FreshDatabase): Record<string, unknown> {
-  const my = db.config(ENCRYPTION_KEY).mysql!;
-  return {
-    mysql: { address: my.address, database: my.database, username: my.username, timeout: '3s' },
-  };
-}
-
 /* ------------------------------------------------------------------------------------------ requests */
 
 function check(port: number, cookie: string, extra: Record<string, string> = {}): Promise<RawResponse> {
@@ -255,7 +225,7 @@ describe('multi-instance: two gateways on PostgreSQL + Redis behind one Caddy', 
     dir = mkdtempSync(join(tmpdir(), 'portcullis-mi-'));
     db = await freshDatabase('postgres');
     redis = await startRedisServer({ persist: true });
-    setup = writeSetup(dir, pgStorage(db), redis, await usersYaml(USERS));
+    setup = writeSetup(dir, db.yaml({ timeout: '3s' }), redis, await usersYaml(USERS));
     const [pa, pb] = [await freePort(), await freePort()];
     // The first start migrates the schema; start the second afterwards only to keep the logs readable.
     a = await startGatewayProc(setup.configFor(pa), pa);
@@ -515,7 +485,7 @@ describe('multi-instance: shared regulation on MariaDB', { skip: skipRedis }, ()
     dir = mkdtempSync(join(tmpdir(), 'portcullis-mi-my-'));
     db = await freshDatabase('mysql');
     redis = await startRedisServer({ persist: true });
-    const setup = writeSetup(dir, mysqlStorage(db), redis, await usersYaml(DEFAULT_USERS));
+    const setup = writeSetup(dir, db.yaml({ timeout: '3s' }), redis, await usersYaml(DEFAULT_USERS));
     const [pa, pb] = [await freePort(), await freePort()];
     a = await startGatewayProc(setup.configFor(pa), pa);
     b = await startGatewayProc(setup.configFor(pb), pb);
@@ -621,7 +591,7 @@ describe('multi-instance: refusing to start half-working', { skip: skipRedis }, 
 
   it('Redis unreachable: exits non-zero naming session.redis', async () => {
     const closed = await freePort();
-    const setup = writeSetup(dir, pgStorage(db), { port: closed }, users);
+    const setup = writeSetup(dir, db.yaml({ timeout: '3s' }), { port: closed }, users);
     const port = await freePort();
     const out = await refuses(setup.configFor(port), port);
     assert.match(out, /refusing to start/, out);
@@ -635,7 +605,7 @@ describe('multi-instance: refusing to start half-working', { skip: skipRedis }, 
   });
 
   it('a schema newer than this release: refused with ERR_STORAGE_MIGRATION', async () => {
-    const setup = writeSetup(dir, pgStorage(db), redis, users);
+    const setup = writeSetup(dir, db.yaml({ timeout: '3s' }), redis, users);
     const port = await freePort();
     const g = await startGatewayProc(setup.configFor(port), port);
     await g.proc.kill('SIGTERM');

@@ -26,6 +26,13 @@ export interface FreshDatabase {
   readonly sql: SqlClient;
   /** The same database as `storage:` configuration (for runtimes and child processes). */
   readonly config: (encryptionKey: string) => StorageConfig;
+  /**
+   * The `storage:` section of a configuration.yml reaching it (without `encryption_key`), optionally through
+   * another address (a relay) or with another timeout.
+   */
+  readonly yaml: (over?: { address?: string; timeout?: string }) => Record<string, unknown>;
+  /** A second, independent connection pool to it: what another instance would hold (SQLite: the same one). */
+  openAnother(): Promise<SqlClient>;
   drop(): Promise<void>;
 }
 
@@ -45,6 +52,17 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
     return {
       db,
       sql: db.sql,
+      yaml: (over = {}) => ({
+        postgres: {
+          address: over.address ?? `tcp://${PG.host}:${PG.port}`,
+          database: PG.database,
+          schema: name,
+          username: PG.user,
+          password: 'unused-trust-auth', // trust authentication on loopback; the key is required
+          timeout: over.timeout ?? '5s',
+        },
+      }),
+      openAnother: async () => (await openPostgres(sqlOptions(PG.database, name))).sql,
       config: (encryptionKey) => ({
         encryptionKey,
         local: undefined,
@@ -77,6 +95,15 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
     return {
       db,
       sql: db.sql,
+      yaml: (over = {}) => ({
+        mysql: {
+          address: over.address ?? `tcp://${MY.host}:${MY.port}`,
+          database: name,
+          username: MY.user,
+          timeout: over.timeout ?? '5s',
+        },
+      }),
+      openAnother: async () => (await openMysql(sqlOptions(name))).sql,
       config: (encryptionKey) => ({
         encryptionKey,
         local: undefined,
@@ -105,6 +132,8 @@ export async function freshDatabase(engine: Engine): Promise<FreshDatabase> {
     db: { sql, locks: { withLocks: (_k, fn) => fn() }, ping: async () => {} },
     sql,
     config: (encryptionKey) => ({ encryptionKey, local: { path }, postgres: undefined, mysql: undefined }),
+    yaml: () => ({ local: { path } }),
+    openAnother: async () => sql,
     async drop() {
       await sql.close().catch(() => {});
       rmSync(dir, { recursive: true, force: true });

@@ -26,11 +26,21 @@ export function portOpen(port: number): Promise<boolean> {
   });
 }
 
-/** Resolves once `port` accepts connections; throws naming `what` after `ms`. */
-export async function waitForPort(port: number, what: string, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await portOpen(port))) {
-    if (Date.now() > until) throw new Error(`${what} did not listen on port ${port} within ${ms} ms`);
-    await sleep(50);
+/** Polls `cond` every `every` ms until it holds; throws naming `what` after `ms`. */
+export async function until(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  ms = 10_000,
+  every = 50,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(every);
   }
+}
+
+/** Resolves once `port` accepts connections; throws naming `what` after `ms`. */
+export function waitForPort(port: number, what: string, ms = 10_000): Promise<void> {
+  return until(`${what} to listen on port ${port}`, () => portOpen(port), ms);
 }

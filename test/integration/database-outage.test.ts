@@ -70,16 +70,10 @@ for (const engine of ['postgres', 'mysql'] as const) {
     test('fail closed while it is away, recover by itself', async () => {
       db = await freshDatabase(engine);
       link = await relay(engine === 'postgres' ? 5432 : 3306);
-      const storage = db.config('an_encryption_key_that_is_long_enough_0123456789');
+      const section = db.yaml({ address: `tcp://127.0.0.1:${link.port}`, timeout: '1s' });
       gw = await startHarness({
         modify: (cfg) => {
-          const server = {
-            ...(storage.postgres ?? storage.mysql)!,
-            address: `tcp://127.0.0.1:${link.port}`,
-            timeout: '1s',
-          };
-          const { servers: _servers, tls: _tls, ...rest } = server as Record<string, unknown>;
-          cfg['storage'] = { encryption_key: storage.encryptionKey, [engine]: rest };
+          cfg['storage'] = { encryption_key: cfg['storage'].encryption_key, ...section };
         },
       });
       const { cookie } = await login(gw.port, 'john', 'john-password');

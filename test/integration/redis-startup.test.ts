@@ -15,6 +15,7 @@ import { loadConfigOrThrow } from '../../src/config/index.js';
 import { isPortcullisError, silentLogger, systemClock } from '../../src/core/index.js';
 import { hashSessionId, newSessionId } from '../../src/session/index.js';
 import { baseConfig } from '../harness/gateway.js';
+import { until } from '../harness/net.js';
 import { type RedisServer, startRedisServer } from '../harness/redis.js';
 import { sampleSession } from '../harness/sessions.js';
 
@@ -104,14 +105,16 @@ test('after a Sentinel failover the sessions are read from the promoted replica,
     const s = session();
     await opened.store.set(s, 60_000);
     const key = `portcullis:session:${hashSessionId(s.id)}`;
-    await until(async () => (await direct.exists(key)) === 1, 'the replica to receive the session');
+    await until('the replica to receive the session', async () => (await direct.exists(key)) === 1, 15_000);
     await until(
-      async () => Number(/slaves=(\d+)/.exec(String(await sentinelClient.info('sentinel')))?.[1] ?? 0) > 0,
       'the sentinel to discover the replica',
+      async () => Number(/slaves=(\d+)/.exec(String(await sentinelClient.info('sentinel')))?.[1] ?? 0) > 0,
+      15_000,
     );
 
     await first.stop();
     await until(
+      'the sentinel to promote the replica',
       async () => {
         const addr = (await sentinelClient.call(
           'SENTINEL',
@@ -120,14 +123,17 @@ test('after a Sentinel failover the sessions are read from the promoted replica,
         )) as string[];
         return Number(addr[1]) === replica.port;
       },
-      'the sentinel to promote the replica',
       30_000,
     );
     let back: string | undefined;
-    await until(async () => {
-      back = (await opened.store.get(s.id).catch(() => undefined))?.username;
-      return back === 'john';
-    }, 'the session to be readable again');
+    await until(
+      'the session to be readable again',
+      async () => {
+        back = (await opened.store.get(s.id).catch(() => undefined))?.username;
+        return back === 'john';
+      },
+      15_000,
+    );
     const later = session();
     await opened.store.set(later, 60_000);
     assert.equal(
@@ -145,14 +151,6 @@ test('after a Sentinel failover the sessions are read from the promoted replica,
     await first.destroy();
   }
 });
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 for (const [name, redis] of [
   ['a unix socket', () => ({ host: join(dir, 'redis.sock') })],

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis, type RedisOptions } from 'ioredis';
+import { until } from '../../../test/harness/net.js';
 import { type RedisServer, startRedisServer } from '../../../test/harness/redis.js';
 import { sampleSession } from '../../../test/harness/sessions.js';
 import { ManualClock, PortcullisError } from '../../core/index.js';
@@ -32,13 +32,9 @@ function connect(opts: RedisOptions = {}): Redis {
 /** The raw connection tests use to look at (and tamper with) what the store wrote. */
 const raw = connect();
 
-async function until(cond: () => boolean | Promise<boolean>, ms = 2_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+/** Store state changes arrive over pub/sub: poll briefly. */
+const eventually = (cond: () => boolean | Promise<boolean>, ms = 3_000) =>
+  until('the store to catch up', cond, ms, 10);
 
 function newPrefix(): string {
   const p = `t:${randomUUID()}:`;
@@ -63,7 +59,7 @@ async function open(prefix: string, clock: ManualClock, extra: Extra = {}) {
     flushIntervalMs: 0,
     ...opts,
   });
-  await until(() => store.live);
+  await eventually(() => store.live);
   return { store, redis, subscriber };
 }
 
@@ -199,7 +195,7 @@ test('the flush timer writes touches behind; touches of a deleted session write 
   clock.advance(MIN);
   store.touch(s.id, clock.now());
   store.touch(gone.id, clock.now());
-  await until(() => store.pending === 0);
+  await eventually(() => store.pending === 0);
   const key = `${prefix}session:${hashSessionId(s.id)}`;
   assert.equal(Number(await raw.hget(key, 'a')), s.lastActivity + MIN);
   assert.equal(await raw.exists(`${prefix}session:${hashSessionId(gone.id)}`), 0);
@@ -310,13 +306,13 @@ test('cross-instance invalidation is pushed: a cached session disappears at once
 
   // cacheMaxAge is 60 s here: only the pushed message can explain A seeing these changes.
   await b.store.delete(s.id);
-  await until(async () => (await a.store.get(s.id)) === undefined, 3_000);
+  await eventually(async () => (await a.store.get(s.id)) === undefined, 3_000);
 
   await b.store.set({ ...t, displayName: 'Renamed' }, 10 * MIN);
-  await until(async () => (await a.store.get(t.id))?.displayName === 'Renamed', 3_000);
+  await eventually(async () => (await a.store.get(t.id))?.displayName === 'Renamed', 3_000);
 
   await b.store.deleteByUser('jane');
-  await until(async () => (await a.store.get(u.id)) === undefined, 3_000);
+  await eventually(async () => (await a.store.get(u.id)) === undefined, 3_000);
 
   // A's own writes stay cached (it skips its own announcements). Messages arrive in order, so once A has
   // acted on B's later message about x, it has also seen (and ignored) its own about v.
@@ -327,7 +323,7 @@ test('cross-instance invalidation is pushed: a cached session disappears at once
   await a.store.set(v, 10 * MIN);
   await raw.hset(`${prefix}session:${hashSessionId(v.id)}`, 'd', 'garbage');
   await b.store.delete(x.id);
-  await until(async () => (await a.store.get(x.id)) === undefined, 3_000);
+  await eventually(async () => (await a.store.get(x.id)) === undefined, 3_000);
   assert.deepEqual(await a.store.get(v.id), v);
   await a.store.close();
   await b.store.close();
@@ -378,14 +374,14 @@ test('fail closed: while the subscriber is down nothing is served from the cache
 
   // Manual disconnect: no reconnect until told.
   subscriber.disconnect();
-  await until(() => !store.live);
+  await eventually(() => !store.live);
   assert.equal(await store.get(s.id), undefined, 'went to Redis');
   assert.deepEqual(await store.get(t.id), t);
   await raw.del(kt); // would be missed if t had been cached
   assert.equal(await store.get(t.id), undefined);
 
   subscriber.connect().catch(() => {});
-  await until(() => store.live);
+  await eventually(() => store.live);
   const u = session(clock);
   await store.set(u, 10 * MIN);
   assert.deepEqual(await store.get(u.id), u);
@@ -399,9 +395,9 @@ test('fail closed: while the subscriber is down nothing is served from the cache
     .map((l) => /^id=(\d+)/.exec(l)?.[1]);
   assert.ok(ids.length > 0);
   for (const id of ids) if (id) await killer.client('KILL', 'ID', id).catch(() => {});
-  await until(() => !store.live);
+  await eventually(() => !store.live);
   await raw.del(`${prefix}session:${hashSessionId(u.id)}`); // missed: nobody was listening
-  await until(() => store.live);
+  await eventually(() => store.live);
   assert.equal(await store.get(u.id), undefined, 'cache was cleared on reconnect');
   await store.close();
 });
@@ -418,7 +414,7 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   };
   // enableOfflineQueue is off, so wait for the server before opening the store's connections.
   const probe = connect({ port, retryStrategy: () => 50 });
-  await until(() => probe.status === 'ready', 5_000);
+  await eventually(() => probe.status === 'ready', 5_000);
 
   const clock = wallClock();
   const errors: unknown[] = [];
@@ -428,7 +424,7 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   assert.deepEqual(await store.get(s.id), s);
 
   await server.stop(); // appendonly: a clean shutdown keeps the data
-  await until(() => redis.status !== 'ready' && !store.live);
+  await eventually(() => redis.status !== 'ready' && !store.live);
   await assert.rejects(store.get(s.id), (e: unknown) => {
     assert.ok(e instanceof PortcullisError);
     assert.equal(e.code, 'ERR_STORAGE_UNAVAILABLE');
@@ -441,7 +437,7 @@ test('Redis restart: get rejects while it is down and works again afterwards wit
   assert.equal(store.pending, 1, 'the failed batch is kept for the next flush');
 
   await server.start();
-  await until(() => redis.status === 'ready' && store.live, 5_000);
+  await eventually(() => redis.status === 'ready' && store.live, 5_000);
   const back = await store.get(s.id);
   assert.equal(back?.displayName, s.displayName);
   // The restarted server forgot the scripts: EVALSHA falls back to EVAL.
