@@ -175,17 +175,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
         user: bans.filter((b) => b.kind === 'user').length,
       };
     },
-    sessionsActive: async () =>
-      redis
-        ? (await sessionStore.list()).length
-        : Number(
-            (
-              await storage.sql.get<{ n: number }>(
-                'SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?',
-                [clock.now()],
-              )
-            )?.n ?? 0,
-          ),
+    sessionsActive: () => sessionStore.count(),
   });
 
   return {

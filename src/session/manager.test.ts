@@ -39,6 +39,7 @@ function counting(store: SessionStore) {
     replace: (s, t) => store.replace(s, t),
     delete: (id) => store.delete(id),
     deleteByUser: (u) => store.deleteByUser(u),
+    count: () => store.count(),
     list: (f) => store.list(f),
     touch: (id, at) => store.touch(id, at),
     flush: () => store.flush(),

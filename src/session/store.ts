@@ -19,6 +19,8 @@ export interface SessionStore {
   delete(id: string): Promise<void>;
   /** Removes every session of `username` (exact match); returns how many were removed. */
   deleteByUser(username: string): Promise<number>;
+  /** How many sessions are live (the metrics gauge), without reading them. */
+  count(): Promise<number>;
   /** Live sessions, with `id` blanked ('') because persistent stores do not know it. */
   list(filter?: SessionFilter): Promise<UserSession[]>;
   /**

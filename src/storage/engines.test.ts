@@ -148,8 +148,10 @@ for (const engine of ENGINES) {
         true,
         'an unchanged row still counts',
       );
+      assert.equal(await b.count(), 1);
       assert.equal(await b.deleteByUser('john'), 1);
       assert.equal(await b.get(s.id), undefined);
+      assert.equal(await b.count(), 0);
       // A change to the session read before the revocation must not bring it back.
       assert.equal(await a.replace({ ...s, displayName: 'Late' }, 3_600_000), false);
       assert.equal(await b.get(s.id), undefined);

@@ -103,6 +103,13 @@ export class MemorySessionStore implements SessionStore {
     return n;
   }
 
+  async count(): Promise<number> {
+    const now = this.#clock.now();
+    let n = 0;
+    for (const e of this.#entries.values()) if (e.expiresAt > now) n++;
+    return n;
+  }
+
   async list(filter: SessionFilter = {}): Promise<UserSession[]> {
     const now = this.#clock.now();
     const out: UserSession[] = [];

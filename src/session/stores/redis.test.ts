@@ -214,6 +214,7 @@ test('delete, deleteByUser and list (with and without username), pruning vanishe
 
   const all = await store.list();
   assert.equal(all.length, 4);
+  assert.equal(await store.count(), 4);
   assert.ok(all.every((s) => s.id === ''));
   assert.deepEqual(all.map((s) => s.username).sort(), ['jane', 'john', 'john', 'john']);
   assert.equal((await store.list({ username: 'john' })).length, 3);
@@ -228,6 +229,7 @@ test('delete, deleteByUser and list (with and without username), pruning vanishe
 
   await store.delete(c.id);
   assert.equal(await store.get(c.id), undefined);
+  assert.equal(await store.count(), 2, 'd vanished, c deleted');
   assert.equal(await raw.exists(`${prefix}user:jane`), 0, 'the emptied user set is gone');
 
   const e = session(clock, { username: 'jane' });

@@ -340,16 +340,28 @@ export class RedisSessionStore implements SessionStore {
         if (gone.length > 0) await this.#redis.srem(userKey, ...gone);
         return;
       }
-      const match = `${globEscape(this.#prefix)}session:*`;
-      const strip = this.#prefix.length + 'session:'.length;
-      let cursor = '0';
-      do {
-        const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
-        cursor = next;
-        await collect(keys.map((k) => k.slice(strip)));
-      } while (cursor !== '0');
+      await this.#scan(async (hashes) => void (await collect(hashes)));
     });
     return out;
+  }
+
+  /** Session keys Redis still holds: it drops each at its deadline, so they are the live ones. */
+  async count(): Promise<number> {
+    let n = 0;
+    await this.#cmd(() => this.#scan(async (hashes) => void (n += hashes.length)));
+    return n;
+  }
+
+  /** Every session key's hash, in SCAN batches (never KEYS: it would block Redis). */
+  async #scan(batch: (hashes: string[]) => Promise<void>): Promise<void> {
+    const match = `${globEscape(this.#prefix)}session:*`;
+    const strip = this.#prefix.length + 'session:'.length;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', match, 'COUNT', 500);
+      cursor = next;
+      await batch(keys.map((k) => k.slice(strip)));
+    } while (cursor !== '0');
   }
 
   touch(id: string, lastActivity: number): void {

@@ -41,6 +41,7 @@ const SELECT_ONE = `SELECT ${COLUMNS} FROM sessions WHERE id = ?`;
 const DELETE_ONE = 'DELETE FROM sessions WHERE id = ?';
 const DELETE_USER = 'DELETE FROM sessions WHERE username = ?';
 const DELETE_EXPIRED = 'DELETE FROM sessions WHERE expires_at <= ?';
+const COUNT_LIVE = 'SELECT COUNT(*) AS n FROM sessions WHERE expires_at > ?';
 // Slides the deadline by the same amount as the activity; never moves last_activity backwards.
 // expires_at is assigned first so MySQL's left-to-right SET still reads the old last_activity.
 const TOUCH =
@@ -172,6 +173,10 @@ export class SqlSessionStore implements SessionStore {
     this.#epoch++;
     this.#cache.deleteUser(username);
     return changes;
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.#sql.get<{ n: unknown }>(COUNT_LIVE, [this.#clock.now()]))?.n ?? 0);
   }
 
   async list(filter: SessionFilter = {}): Promise<UserSession[]> {
