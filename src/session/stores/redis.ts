@@ -348,7 +348,11 @@ export class RedisSessionStore implements SessionStore {
   /** Session keys Redis still holds: it drops each at its deadline, so they are the live ones. */
   async count(): Promise<number> {
     let n = 0;
-    await this.#cmd(() => this.#scan(async (hashes) => void (n += hashes.length)));
+    await this.#cmd(() =>
+      this.#scan(async (hashes) => {
+        n += hashes.length;
+      }),
+    );
     return n;
   }
 
