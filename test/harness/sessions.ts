@@ -24,3 +24,26 @@ export function sampleSession(now: number, over: Partial<UserSession> = {}): Use
     ...over,
   };
 }
+
+/**
+ * Two sessions that between them set every optional field a store must keep: one with a TOTP enrolment in
+ * progress, one remembered passkey session without elevation.
+ */
+export function roundTripSessions(now: number): [UserSession, UserSession] {
+  const enrolling = sampleSession(now, {
+    pendingTotp: {
+      issuer: 'Example',
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret: 'JBSWY3DPEHPK3PXP',
+      expiresAt: now + MIN,
+    },
+  });
+  const { elevation: _none, ...remembered } = sampleSession(now, {
+    username: 'jane',
+    keepMeLoggedIn: true,
+    amr: { pwd: false, otp: false, webauthn: true, hwk: true, uv: true },
+  });
+  return [enrolling, remembered];
+}

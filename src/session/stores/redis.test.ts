@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { Redis, type RedisOptions } from 'ioredis';
 import { until } from '../../../test/harness/net.js';
 import { type RedisServer, startRedisServer } from '../../../test/harness/redis.js';
-import { sampleSession } from '../../../test/harness/sessions.js';
+import { roundTripSessions, sampleSession } from '../../../test/harness/sessions.js';
 import { ManualClock, PortcullisError } from '../../core/index.js';
 import { createCipher } from '../../storage/crypto.js';
 import { hashSessionId, newSessionId } from '../id.js';
@@ -85,21 +85,7 @@ test('every field round-trips; a fresh store (no cache) reads it back intact', a
   const clock = wallClock();
   const prefix = newPrefix();
   const a = await open(prefix, clock);
-  const s = session(clock, {
-    pendingTotp: {
-      issuer: 'Example',
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      secret: 'JBSWY3DPEHPK3PXP',
-      expiresAt: clock.now() + MIN,
-    },
-  });
-  const { elevation: _none, ...kept } = session(clock, {
-    username: 'jane',
-    keepMeLoggedIn: true,
-    amr: { pwd: false, otp: false, webauthn: true, hwk: true, uv: true },
-  });
+  const [s, kept] = roundTripSessions(clock.now());
   await a.store.set(s, 60 * MIN);
   await a.store.set(kept, 30 * 24 * 60 * MIN);
   assert.deepEqual(await a.store.get(s.id), s);

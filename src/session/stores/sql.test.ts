@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mock, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { sampleSession } from '../../../test/harness/sessions.js';
+import { roundTripSessions, sampleSession } from '../../../test/harness/sessions.js';
 import { ManualClock } from '../../core/index.js';
 import type { SqlClient, SqlValue } from '../../storage/index.js';
 import { hashSessionId, newSessionId } from '../id.js';
@@ -76,21 +76,7 @@ test('sessions survive a restart: a new store on the same database reads them ba
   const clock = new ManualClock();
   const h = fresh();
   const first = new SqlSessionStore(h.client, { clock, flushIntervalMs: 0 });
-  const s = session(clock, {
-    pendingTotp: {
-      issuer: 'Example',
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      secret: 'JBSWY3DPEHPK3PXP',
-      expiresAt: clock.now() + MIN,
-    },
-  });
-  const { elevation: _none, ...kept } = session(clock, {
-    username: 'jane',
-    keepMeLoggedIn: true,
-    amr: { pwd: false, otp: false, webauthn: true, hwk: true, uv: true },
-  });
+  const [s, kept] = roundTripSessions(clock.now());
   await first.set(s, 60 * MIN);
   await first.set(kept, 30 * 24 * 60 * MIN);
   await first.close();
