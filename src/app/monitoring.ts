@@ -19,7 +19,7 @@ import {
   systemClock,
 } from '../core/index.js';
 import { type Detection, type DetectionInput, Detector } from '../detection/index.js';
-import { createMetrics, type Metrics, type MetricsServer, startMetricsServer } from '../metrics/index.js';
+import type { Metrics, MetricsServer } from '../metrics/index.js';
 import type { Notifier } from '../notify/index.js';
 import { SqlAuditStore } from '../storage/audit-sql.js';
 import type { AuditStore, SqlClient } from '../storage/index.js';
@@ -99,6 +99,8 @@ export async function attachMonitoring(deps: MonitoringDeps): Promise<Monitoring
   let metrics: Metrics | undefined;
   let metricsServer: MetricsServer | undefined;
   if (config.telemetry.metrics.enabled) {
+    // prom-client (and its default collectors) load only when metrics are on: about 40 ms of start-up.
+    const { createMetrics, startMetricsServer } = await import('../metrics/index.js');
     metrics = createMetrics({ bansActive: deps.bansActive, sessionsActive: deps.sessionsActive });
     metricsServer = await startMetricsServer(metrics.registry, config.telemetry.metrics.address);
   }

@@ -101,7 +101,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
   });
 
   // Account flows (issue 4): the notifier is checked at start-up like Authelia's, unless disabled.
-  const notifier = createNotifier(config.notifier, { clock });
+  const notifier = await createNotifier(config.notifier, { clock });
   if (!config.notifier.disableStartupCheck) {
     try {
       await notifier.check();

@@ -29,3 +29,4 @@ export {
 export { type Logger, silentLogger } from './log.js';
 export { ALPHANUMERIC, randomString, randomToken, safeEqual } from './random.js';
 export type { AuthLevel, Decision, Outcome, Policy, Subject, Target } from './types.js';
+export { startModuleWorker } from './worker.js';

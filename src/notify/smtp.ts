@@ -10,8 +10,8 @@ import type { Notifier } from './types.js';
 
 type SmtpConfig = NonNullable<NotifierConfig['smtp']>;
 
-/** nodemailer transport options for the configured address; exported for the unit test of the mapping. */
-export function transportOptions(cfg: SmtpConfig) {
+/** nodemailer transport options for the configured address. */
+function transportOptions(cfg: SmtpConfig) {
   const url = new URL(cfg.address);
   const scheme = url.protocol.slice(0, -1);
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -34,7 +34,7 @@ export function transportOptions(cfg: SmtpConfig) {
 }
 
 /** Authelia's `sender` ('Name <addr>' or a bare address) as nodemailer's address object. */
-export function parseSender(sender: string): { name: string; address: string } {
+function parseSender(sender: string): { name: string; address: string } {
   const m = /^\s*(?:"?([^"<]*?)"?\s*)?<([^>]+)>\s*$/.exec(sender);
   return m ? { name: (m[1] ?? '').trim(), address: m[2]!.trim() } : { name: '', address: sender.trim() };
 }

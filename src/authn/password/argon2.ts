@@ -1,42 +1,21 @@
-/** argon2id / argon2i / argon2d through @node-rs/argon2's async API (libuv thread pool, off the event loop). */
+/** argon2id / argon2i / argon2d, computed in the hash pool's lowered-priority workers (see pool.ts). */
 import { randomBytes } from 'node:crypto';
-import { type Algorithm, hashRaw, type Version } from '@node-rs/argon2';
 import { PortcullisError } from '../../core/index.js';
+import type { Argon2Params } from './argon2-native.js';
 import type { Argon2Variant } from './digest.js';
 import { encodeB64Raw } from './encoding.js';
+import { HashTaskError, hashPool } from './pool.js';
 
-// The package ships const enums; spelled as values here because isolated modules cannot inline them.
-const ALGORITHM: Readonly<Record<Argon2Variant, Algorithm>> = {
-  argon2d: 0 as Algorithm,
-  argon2i: 1 as Algorithm,
-  argon2id: 2 as Algorithm,
-};
-const V0X13 = 1 as Version;
+export type { Argon2Params } from './argon2-native.js';
 
-export interface Argon2Params {
-  readonly variant: Argon2Variant;
-  readonly m: number;
-  readonly t: number;
-  readonly p: number;
-  readonly salt: Uint8Array;
-  readonly keyLength: number;
-}
-
-export async function argon2Key(password: string, a: Argon2Params): Promise<Buffer> {
+export async function argon2Key(password: string, a: Argon2Params): Promise<Uint8Array> {
   try {
-    return await hashRaw(password, {
-      algorithm: ALGORITHM[a.variant],
-      version: V0X13,
-      memoryCost: a.m,
-      timeCost: a.t,
-      parallelism: a.p,
-      outputLen: a.keyLength,
-      salt: a.salt,
-    });
+    return await hashPool().run({ op: 'argon2', password, params: a });
   } catch (e) {
+    if (!(e instanceof HashTaskError)) throw e;
     throw new PortcullisError(
       'ERR_HASH_PARAMS',
-      `argon2 parameters cannot be used (m=${a.m}, t=${a.t}, p=${a.p}, salt ${a.salt.length} bytes, key ${a.keyLength} bytes): ${(e as Error).message}`,
+      `argon2 parameters cannot be used (m=${a.m}, t=${a.t}, p=${a.p}, salt ${a.salt.length} bytes, key ${a.keyLength} bytes): ${e.message}`,
       { cause: e },
     );
   }

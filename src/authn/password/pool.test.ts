@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { test } from 'node:test';
-import { HashPool } from './pool.js';
+import { HASH_THREAD_NICE, HashPool } from './pool.js';
 
 test('the pool runs more tasks than workers, in bounded workers, and survives a failing task', async () => {
   const pool = new HashPool(2);
@@ -34,4 +35,38 @@ test('close() rejects what is still queued', async () => {
   await assert.rejects(queued, /closed/);
   await closing;
   await first.catch(() => undefined);
+});
+
+/** Nice value of each thread of this process, from /proc/self/task/<tid>/stat (field 19). */
+function threadNices(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    out.set(Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+
+test('hash workers, and the argon2 threads they start, run at a lower priority than the event loop', {
+  skip: process.platform !== 'linux' && 'thread priorities are read from /proc (Linux only)',
+}, async () => {
+  const main = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  const before = threadNices();
+  assert.ok(![...before.values()].includes(HASH_THREAD_NICE), 'no lowered thread before the pool starts');
+  const pool = new HashPool(1);
+  try {
+    const params = { variant: 'argon2id', m: 65536, t: 3, p: 4, keyLength: 32 } as const;
+    const key = await pool.run({
+      op: 'argon2',
+      password: 'pw',
+      params: { ...params, salt: Buffer.alloc(16) },
+    });
+    assert.equal(key.length, 32);
+    const after = threadNices();
+    const lowered = [...after].filter(([tid, nice]) => nice === HASH_THREAD_NICE && !before.has(tid));
+    assert.ok(lowered.length >= 1, `a new thread at nice ${HASH_THREAD_NICE}: ${JSON.stringify([...after])}`);
+    assert.equal(after.get(main), before.get(main), 'the event loop keeps its priority');
+  } finally {
+    await pool.close();
+  }
 });

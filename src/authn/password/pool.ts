@@ -1,13 +1,22 @@
 /**
- * A small, lazily started pool of worker threads for the hash algorithms that are plain JavaScript
- * (sha2crypt, bcrypt), so a login never blocks the event loop. Idle workers are unref'd: the pool never
- * keeps the process alive on its own.
+ * A small, lazily started pool of worker threads for the expensive password hashes (argon2, sha2crypt,
+ * bcrypt), so a login never blocks the event loop. Each worker lowers its own scheduling priority
+ * (pool-worker.ts): on a small box a login's hash then yields the CPU to forward-auth checks instead of
+ * sharing it with them. Idle workers are unref'd: the pool never keeps the process alive on its own.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../core/index.js';
+import type { Argon2Params } from './argon2-native.js';
 import type { Sha2Variant } from './sha2crypt.js';
 
-export type PoolTask =
+export type Argon2Task = {
+  readonly op: 'argon2';
+  readonly password: string;
+  readonly params: Argon2Params;
+};
+
+export type TextTask =
   | {
       readonly op: 'sha2crypt';
       readonly variant: Sha2Variant;
@@ -17,37 +26,35 @@ export type PoolTask =
     }
   | { readonly op: 'bcrypt'; readonly password: string; readonly setting: string };
 
+export type PoolTask = Argon2Task | TextTask;
+
+/** Nice value of the hashing threads: a check waking up preempts a hash, yet hashes still progress under load. */
+export const HASH_THREAD_NICE = 10;
+
+/** The task itself failed (bad parameters, invalid salt), as opposed to the pool or a worker. */
+export class HashTaskError extends Error {
+  override readonly name = 'HashTaskError';
+}
+
 export interface PoolRequest {
   readonly id: number;
   readonly task: PoolTask;
 }
 
-type PoolReply = { id: number; ok: true; value: string } | { id: number; ok: false; error: string };
+export type PoolReply =
+  | { id: number; ok: true; value: string | Uint8Array }
+  | { id: number; ok: false; error: string };
 
 interface Job {
   readonly id: number;
   readonly task: PoolTask;
-  readonly resolve: (v: string) => void;
+  readonly resolve: (v: string | Uint8Array) => void;
   readonly reject: (e: Error) => void;
 }
 
 interface Slot {
   readonly worker: Worker;
   job: Job | undefined;
-}
-
-// In dist/ the worker is plain .js. Under tsx (tests, development) it is .ts, and Node 20 does not carry the
-// parent's loader hooks into workers, so a two-line bootstrap registers tsx inside the worker first.
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(FROM_SOURCE ? './pool-worker.ts' : './pool-worker.js', import.meta.url);
-
-function startWorker(): Worker {
-  if (!FROM_SOURCE) return new Worker(WORKER_URL);
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(WORKER_URL.href);
-  return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); });`, {
-    eval: true,
-  });
 }
 
 export class HashPool {
@@ -60,7 +67,9 @@ export class HashPool {
     this.size = size;
   }
 
-  run(task: PoolTask): Promise<string> {
+  run(task: Argon2Task): Promise<Uint8Array>;
+  run(task: TextTask): Promise<string>;
+  run(task: PoolTask): Promise<string | Uint8Array> {
     return new Promise((resolve, reject) => {
       this.queue.push({ id: this.nextId++, task, resolve, reject });
       this.pump();
@@ -86,7 +95,7 @@ export class HashPool {
   }
 
   private spawn(): Slot {
-    const worker = startWorker();
+    const worker = startModuleWorker(import.meta.url, 'pool-worker');
     const slot: Slot = { worker, job: undefined };
     worker.unref();
     worker.on('message', (reply: PoolReply) => {
@@ -95,7 +104,7 @@ export class HashPool {
       slot.job = undefined;
       worker.unref();
       if (reply.ok) job.resolve(reply.value);
-      else job.reject(new Error(reply.error));
+      else job.reject(new HashTaskError(reply.error));
       this.pump();
     });
     const fail = (err: Error) => {
