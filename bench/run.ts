@@ -5,7 +5,7 @@
  *   npm run bench                 full: median of 3 runs per scenario, 10 s each (~10 min)
  *   npm run bench -- --quick      one 4 s run per scenario, 100k sessions (< 2 min)
  *   npm run bench -- --only S1,S3 a subset
- *   npm run bench -- --profile    S1 and S2 under node --cpu-prof, then the top self-time functions
+ *   npm run bench -- --profile    S1, S2 and S4 under node --cpu-prof, then the top self-time functions
  *                                 (add --no-decision-log / --no-monitoring to profile what is left without them)
  *   npm run bench -- --ablation   S1/S2 CPU per request without decision logging, audit/detection, or both
  */
@@ -580,18 +580,19 @@ async function startupScenario(mode: Mode, digest: string): Promise<void> {
 }
 
 /**
- * S1 then S2 against one gateway started under node --cpu-prof; each summary covers only its own load window
+ * S1, S2, then S4 against one gateway started under node --cpu-prof; each summary covers only its own load window
  * (sample timestamps share the monotonic clock), so start-up and warm-up are left out.
  */
 async function profileScenarios(mode: Mode, gatewayFlags: readonly string[]): Promise<void> {
   const dir = join(tmpdir(), `portcullis-bench-profile-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  log(`profiling S1 and S2 (--cpu-prof into ${dir})`);
+  log(`profiling S1, S2 and S4 (--cpu-prof into ${dir})`);
   const gw = await startGateway(1000, mode.sessions, ['--cpu-prof', '--cpu-prof-dir', dir], gatewayFlags);
   await checkGateway(gw);
   const windows: { id: string; fromUs: number; toUs: number; w: Measured }[] = [];
+  const allowed = { ...FORWARD_HEADERS, Cookie: gw.cookie };
   for (const [id, headers] of [
-    ['S1', { ...FORWARD_HEADERS, Cookie: gw.cookie }],
+    ['S1', allowed],
     ['S2', FORWARD_HEADERS],
   ] as const) {
     await warm(mode, authzUrl(gw.port), headers);
@@ -599,6 +600,12 @@ async function profileScenarios(mode: Mode, gatewayFlags: readonly string[]): Pr
     const w = await measure(mode, authzUrl(gw.port), headers, gw.child, Math.max(10, mode.durationS));
     windows.push({ id, fromUs, toUs: monotonicUs(), w });
   }
+  // S4: what the event loop does for the logins (the hashes themselves run on other threads).
+  const fromUs = monotonicUs();
+  const s4 = await withLogins(gw, () =>
+    measure(mode, authzUrl(gw.port), allowed, gw.child, Math.max(10, mode.durationS)),
+  );
+  windows.push({ id: 'S4', fromUs, toUs: monotonicUs(), w: s4.wrk });
   await stopChild(gw.child, 15_000);
   // One profile per thread; the main thread's is CPU.<date>.<time>.<pid>.0.<n>.cpuprofile.
   const profiles = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
