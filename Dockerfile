@@ -11,16 +11,18 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Sources first is not possible here: `npm ci` runs the `prepare` script (tsc + vite build), which needs them.
+# Sources first is not possible here: `npm ci` runs the `prepare` script (type check, bundle, vite build), which needs them.
 # Install without scripts for the cached layer, then build explicitly.
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
+COPY tools/bundle.ts ./tools/bundle.ts
 COPY bin ./bin
 COPY src ./src
 COPY web ./web
 # Native modules' install scripts (better-sqlite3), skipped above, then the build `prepare` would have run.
 RUN npm rebuild \
- && npx tsc -p tsconfig.build.json \
+ && npx tsc -p tsconfig.build.json --noEmit \
+ && npx tsx tools/bundle.ts \
  && npx vite build web \
  && npm prune --omit=dev --ignore-scripts \
  && npm cache clean --force

@@ -552,7 +552,7 @@ async function memoryScenarios(mode: Mode): Promise<void> {
 async function startupScenario(mode: Mode, digest: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'portcullis-bench-start-'));
   try {
-    const cli = build!.js('src/cli/main.ts');
+    const cli = build!.cli;
     const times: number[] = [];
     for (let i = 0; i < mode.startupRuns; i++) {
       const r = await measureStartup({

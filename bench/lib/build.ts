@@ -1,10 +1,12 @@
 /**
- * Compiles the working tree's src/ and bench/ to plain JavaScript in a temp dir (esbuild, file by file, the
- * shape tsc emits), so the processes under test run as in production: no tsx loader, no on-the-fly
- * compilation, none of the `__name` wrappers tsx adds to every function it defines (per-request closures too).
+ * Compiles the working tree's src/ and bench/ to plain JavaScript in a temp dir (esbuild, file by file), so
+ * the processes under test run as in production: no tsx loader, no on-the-fly compilation, none of the
+ * `__name` wrappers tsx adds to every function it defines (per-request closures too). The CLI for start-up
+ * (S6) is the production bundle, built the same way `npm install` builds it.
  */
 import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { bundle } from '../../tools/bundle.js';
 
 function sources(dir: string, out: string[] = []): string[] {
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -17,8 +19,10 @@ function sources(dir: string, out: string[] = []): string[] {
 
 export interface Build {
   readonly dir: string;
-  /** Path of a compiled file, e.g. js('bench/gateway-child.ts') or js('src/cli/main.ts'). */
+  /** Path of a compiled file, e.g. js('bench/gateway-child.ts'). */
   js(tsPath: string): string;
+  /** The CLI as `bin/portcullis.js` runs it: the production bundle of tools/bundle.ts. */
+  readonly cli: string;
 }
 
 export async function buildTree(repo: string, dir: string): Promise<Build> {
@@ -34,7 +38,8 @@ export async function buildTree(repo: string, dir: string): Promise<Build> {
     bundle: false,
     logLevel: 'error',
   });
+  const { main } = await bundle(repo, join(dir, 'dist', 'bundle'));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
   symlinkSync(resolve(repo, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  return { dir, js: (tsPath) => join(dir, tsPath.replace(/\.ts$/, '.js')) };
+  return { dir, js: (tsPath) => join(dir, tsPath.replace(/\.ts$/, '.js')), cli: main };
 }

@@ -4,7 +4,6 @@
  * users file written back with the configured algorithm.
  */
 import { randomBytes } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { hashPassword, type PasswordPolicy, type UsersDatabase, writeUserPassword } from '../authn/index.js';
 import type {
   AuthenticationBackendConfig,
@@ -67,6 +66,8 @@ export function createPasswordFlow(deps: PasswordFlowDeps) {
     const now = deps.clock.now();
     const jti = randomBytes(16).toString('base64url');
     const exp = now + deps.jwt.jwtLifespan;
+    // jose is loaded on first use: it is about 45 ES modules that start-up never needs.
+    const { SignJWT } = await import('jose');
     const token = await new SignJWT({ action: ACTION_TOKEN, username: user.username })
       .setProtectedHeader({ alg: deps.jwt.jwtAlgorithm, typ: 'JWT' })
       .setJti(jti)
@@ -126,6 +127,7 @@ export function createPasswordFlow(deps: PasswordFlowDeps) {
 
   /** The token's claims when its signature, lifetime and action are right (whatever its storage state). */
   async function verifyToken(token: string): Promise<{ jti: string; username: string } | undefined> {
+    const { errors: joseErrors, jwtVerify } = await import('jose');
     try {
       const { payload } = await jwtVerify(token, key, {
         algorithms: [deps.jwt.jwtAlgorithm],

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   readonly stdout?: { write(msg: string): unknown };
   /** Authelia delays failed Basic checks to 2 s; tests of other behaviour may shorten it. */
   readonly basicFailureDelayMs?: number;
+  /** Password verifications at once and waiting (default: cores − 1, at least 1, and 512); tests shrink them. */
+  readonly loginLimits?: { readonly concurrency: number; readonly queue: number };
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
@@ -42,7 +44,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}) {
 
   // One verification per core but one: a default-cost argon2id verification is ~100 ms of CPU spread over its
   // lanes (bench/argon2-cost.ts), and fewer of them at once leaves the event loop more room (bench S4).
-  const limiter = createLimiter(Math.max(1, cpus().length - 1), 512);
+  const limiter = createLimiter(
+    opts.loginLimits?.concurrency ?? Math.max(1, cpus().length - 1),
+    opts.loginLimits?.queue ?? 512,
+  );
   const storage = await openStorage(config.storage, {
     clock,
     // Each login in progress holds a connection for its regulation locks and may need one more for its

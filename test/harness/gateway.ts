@@ -13,6 +13,8 @@ import { loadConfigOrThrow, PASSWORD_HASH_DEFAULTS } from '../../src/config/inde
 
 export interface TestUser {
   password: string;
+  /** A digest to store as is, instead of a cheap argon2id one of `password`. */
+  digest?: string;
   displayname?: string;
   email?: string;
   groups?: string[];
@@ -78,17 +80,19 @@ export async function usersYaml(users: Record<string, TestUser>): Promise<string
       disabled: u.disabled ?? false,
       displayname: u.displayname ?? name,
       // Cheap argon2id parameters keep the suite fast; the digest format is Authelia's.
-      password: await hashPassword(u.password, {
-        ...PASSWORD_HASH_DEFAULTS,
-        argon2: {
-          variant: 'argon2id',
-          iterations: 1,
-          memory: 1024,
-          parallelism: 1,
-          keyLength: 32,
-          saltLength: 16,
-        },
-      }),
+      password:
+        u.digest ??
+        (await hashPassword(u.password, {
+          ...PASSWORD_HASH_DEFAULTS,
+          argon2: {
+            variant: 'argon2id',
+            iterations: 1,
+            memory: 1024,
+            parallelism: 1,
+            keyLength: 32,
+            saltLength: 16,
+          },
+        })),
       email: u.email ?? `${name}@example.com`,
       groups: u.groups ?? [],
     };

@@ -1,0 +1,56 @@
+/**
+ * A login flood sheds load instead of starving checks: with one verification at a time and two waiting, the
+ * other logins of a burst are refused at once with 503 and Retry-After, and a forward-auth check made during
+ * the burst answers while the queued logins are still hashing. The digest is argon2id with 64 MiB and 8 passes
+ * (Authelia's default memory, more passes), so each verification takes over 100 ms: far longer than the burst
+ * takes to arrive, so which logins are queued and which are shed does not depend on timing.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hashPassword } from '../../src/authn/index.js';
+import { PASSWORD_HASH_DEFAULTS } from '../../src/config/index.js';
+import { startHarness } from '../harness/gateway.js';
+import { forwardAuthHeaders, login, request } from '../harness/http.js';
+
+test('a burst of logins beyond the queue gets 503 at once, and checks keep answering meanwhile', async () => {
+  const digest = await hashPassword('john-password', {
+    ...PASSWORD_HASH_DEFAULTS,
+    argon2: { ...PASSWORD_HASH_DEFAULTS.argon2, iterations: 8 },
+  });
+  const h = await startHarness({
+    users: { john: { password: 'john-password', digest } },
+    runtime: { loginLimits: { concurrency: 1, queue: 2 } },
+  });
+  try {
+    const { cookie } = await login(h.port, 'john', 'john-password');
+    assert.ok(cookie, 'the first login succeeds');
+
+    let pending = 8;
+    const burst = Array.from({ length: 8 }, () =>
+      login(h.port, 'john', 'john-password').finally(() => {
+        pending--;
+      }),
+    );
+    // Give the burst time to arrive (and be shed or queued), then check while the queued logins still hash.
+    await new Promise((r) => setTimeout(r, 15));
+    const check = await request(h.port, {
+      path: '/api/authz/forward-auth',
+      headers: forwardAuthHeaders('https://app.example.com/', 'GET', { cookie }),
+    });
+    assert.equal(check.status, 200);
+    assert.ok(pending > 0, 'the check answered while logins were still being verified');
+
+    const results = await Promise.all(burst);
+    const statuses = results.map((r) => r.res.status).sort();
+    assert.deepEqual(
+      statuses,
+      [200, 200, 200, 503, 503, 503, 503, 503],
+      'one verifying, two queued, the rest shed',
+    );
+    const shed = results.find((r) => r.res.status === 503)!.res;
+    assert.equal(shed.headers['retry-after'], '1');
+    assert.equal(JSON.parse(shed.body).status, 'KO');
+  } finally {
+    await h.stop();
+  }
+});
