@@ -1,8 +1,8 @@
 /**
  * A login flood sheds load instead of starving checks: with one verification at a time and two waiting, the
  * other logins of a burst are refused at once with 503 and Retry-After, and a forward-auth check made during
- * the burst answers while the queued logins are still hashing. The digest is argon2id with 64 MiB and 8 passes
- * (Authelia's default memory, more passes), so each verification takes over 100 ms: far longer than the burst
+ * the burst answers while the queued logins are still hashing. The digest is argon2id with 64 MiB and 16 passes
+ * (Authelia's default memory, more passes), so each verification takes a few hundred ms: far longer than the burst
  * takes to arrive, so which logins are queued and which are shed does not depend on timing.
  */
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import { forwardAuthHeaders, login, request } from '../harness/http.js';
 test('a burst of logins beyond the queue gets 503 at once, and checks keep answering meanwhile', async () => {
   const digest = await hashPassword('john-password', {
     ...PASSWORD_HASH_DEFAULTS,
-    argon2: { ...PASSWORD_HASH_DEFAULTS.argon2, iterations: 8 },
+    argon2: { ...PASSWORD_HASH_DEFAULTS.argon2, iterations: 16 },
   });
   const h = await startHarness({
     users: { john: { password: 'john-password', digest } },

@@ -1,10 +1,10 @@
 /** Worker-thread entry of the hashing pool: runs the CPU-bound hashes (argon2, sha2crypt, bcrypt) off the event loop. */
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import bcrypt from 'bcryptjs';
 import { argon2KeySync } from './argon2-native.js';
-import { HASH_THREAD_NICE, type PoolReply, type PoolRequest, type PoolTask } from './pool.js';
+import { hashThreadNice, type PoolReply, type PoolRequest, type PoolTask } from './pool.js';
 import { sha2cryptChecksum } from './sha2crypt.js';
 
 /**
@@ -15,7 +15,9 @@ import { sha2cryptChecksum } from './sha2crypt.js';
 function lowerOwnPriority(): void {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, HASH_THREAD_NICE);
+    // Relative to the thread's current value: a service already niced stays ordered the same way, and a
+    // privileged one is never raised.
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, hashThreadNice(getPriority(tid)));
   } catch {
     // Not Linux, or /proc not mounted: correctness does not depend on it.
   }

@@ -28,8 +28,15 @@ export type TextTask =
 
 export type PoolTask = Argon2Task | TextTask;
 
-/** Nice value of the hashing threads: a check waking up preempts a hash, yet hashes still progress under load. */
-export const HASH_THREAD_NICE = 10;
+/**
+ * How much lower than the process the hashing threads run (nice steps, capped at 19): a check waking up
+ * preempts a hash, yet hashes still progress under load.
+ */
+export const HASH_THREAD_NICE_STEPS = 10;
+
+/** The nice value hashing threads get in a process running at `processNice`. */
+export const hashThreadNice = (processNice: number): number =>
+  Math.min(19, processNice + HASH_THREAD_NICE_STEPS);
 
 /** The task itself failed (bad parameters, invalid salt), as opposed to the pool or a worker. */
 export class HashTaskError extends Error {
