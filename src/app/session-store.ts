@@ -36,13 +36,7 @@ export async function openSessionStore(
         clock,
         onError,
       })
-    : new SqlSessionStore(storage.sql, {
-        clock,
-        // Other instances (and `portcullis sessions revoke`, another process even on SQLite) cannot push their
-        // revocations here: trust a cached session for 1 s at most, the documented worst-case staleness.
-        cacheMaxAgeMs: 1_000,
-        onError,
-      });
+    : new SqlSessionStore(storage.sql, { clock, onError });
   return {
     store,
     redis,

@@ -6,8 +6,6 @@ import type { Argon2Variant } from './digest.js';
 import { encodeB64Raw } from './encoding.js';
 import { HashTaskError, hashPool } from './pool.js';
 
-export type { Argon2Params } from './argon2-native.js';
-
 export async function argon2Key(password: string, a: Argon2Params): Promise<Uint8Array> {
   try {
     return await hashPool().run({ op: 'argon2', password, params: a });

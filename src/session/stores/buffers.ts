@@ -5,6 +5,13 @@
 import type { UserSession } from '../session.js';
 import type { Mutable } from './codec.js';
 
+/**
+ * How long a cached session is trusted before the store is read again: the documented worst case for seeing
+ * another instance's logout or revocation (or the CLI's, another process even on SQLite). Redis also pushes
+ * invalidations, so there it only bounds a lost message.
+ */
+export const CACHE_TRUST_MS = 1_000;
+
 /** A session with the deadline its store holds for it. */
 export interface Stored {
   readonly session: Mutable<UserSession>;

@@ -9,7 +9,7 @@ import { type Clock, PortcullisError } from '../../core/index.js';
 import { hashSessionId } from '../id.js';
 import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
-import { SessionCache, slide, TouchBuffer } from './buffers.js';
+import { CACHE_TRUST_MS, SessionCache, slide, TouchBuffer } from './buffers.js';
 import { type Mutable, readSession, sessionData } from './codec.js';
 
 export interface RedisSessionStoreOptions {
@@ -26,7 +26,7 @@ export interface RedisSessionStoreOptions {
   readonly flushIntervalMs?: number;
   /** Entries kept in the read-through cache (least recently used evicted). Default 10 000. */
   readonly cacheSize?: number;
-  /** Upper bound on trusting a cached entry should an invalidation message be lost. Default 1 s. */
+  /** Upper bound on trusting a cached entry should an invalidation message be lost. Default CACHE_TRUST_MS (1 s). */
   readonly cacheMaxAgeMs?: number;
   /** Where failures of background flushes and resubscribes go (flushes are retried on the next tick). */
   readonly onError?: (err: unknown) => void;
@@ -186,7 +186,7 @@ export class RedisSessionStore implements SessionStore {
     this.#clock = opts.clock;
     this.#prefix = opts.keyPrefix ?? 'portcullis:';
     this.#channel = `${this.#prefix}invalidate`;
-    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? 1_000);
+    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? CACHE_TRUST_MS);
     this.#onError = opts.onError ?? (() => {});
     this.#sub.on('message', this.#onMessage);
     this.#sub.on('ready', this.#onReady);

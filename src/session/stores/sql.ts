@@ -7,7 +7,7 @@ import type { SqlClient } from '../../storage/index.js';
 import { hashSessionId } from '../id.js';
 import type { UserSession } from '../session.js';
 import type { SessionFilter, SessionStore } from '../store.js';
-import { SessionCache, TouchBuffer } from './buffers.js';
+import { CACHE_TRUST_MS, SessionCache, TouchBuffer } from './buffers.js';
 import { decodeSessionData, encodeSessionData, type Mutable } from './codec.js';
 
 export interface SqlSessionStoreOptions {
@@ -18,10 +18,7 @@ export interface SqlSessionStoreOptions {
   readonly sweepIntervalMs?: number;
   /** Entries kept in the read-through cache (least recently used evicted). Default 10 000. */
   readonly cacheSize?: number;
-  /**
-   * How long a cached session is trusted before it is re-read, which bounds how stale another
-   * instance's logout or revocation can look here. Default 10 s.
-   */
+  /** How long a cached session is trusted before it is re-read. Default CACHE_TRUST_MS (1 s). */
   readonly cacheMaxAgeMs?: number;
   /** Where failures of background flushes go (they are retried on the next tick). */
   readonly onError?: (err: unknown) => void;
@@ -83,7 +80,7 @@ export class SqlSessionStore implements SessionStore {
   constructor(sql: SqlClient, opts: SqlSessionStoreOptions) {
     this.#sql = sql;
     this.#clock = opts.clock;
-    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? 10_000);
+    this.#cache = new SessionCache(opts.cacheSize ?? 10_000, opts.cacheMaxAgeMs ?? CACHE_TRUST_MS);
     this.#sweepEvery = opts.sweepIntervalMs ?? 600_000;
     this.#onError = opts.onError ?? (() => {});
     this.#lastSweep = this.#clock.now();
