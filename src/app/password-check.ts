@@ -40,7 +40,12 @@ export function createPasswordCheck(deps: {
     const key = user?.username ?? username;
     // The limiter slot is taken before the regulation locks: a queued login holds no database connection (on
     // PostgreSQL/MySQL each lock holder keeps one), so a login burst cannot drain the pool the checks need.
-    const outcome = await deps.limiter.run(() =>
+    // An attempt already banned skips the limiter: guard checks again under the locks and refuses it without
+    // hashing, so a flood on a banned user or IP stays cheap and cannot fill the queue other logins wait in.
+    // (Should the ban end meanwhile, those attempts verify one at a time under the locks until banned again.)
+    const banned = (await deps.regulator.check(key, ctx.ip)).banned;
+    const admit = <T>(fn: () => Promise<T>) => (banned ? fn() : deps.limiter.run(fn));
+    const outcome = await admit(() =>
       deps.regulator.guard(key, ctx.ip, async () => {
         let ok: boolean;
         if (!user) ok = await verifyDummy(password);
