@@ -10,6 +10,7 @@ import {
   elevate,
   type Mailbox,
   type MailedPortal,
+  resetLinkIn,
   type Stack,
   screenshots,
   signIn,
@@ -45,7 +46,7 @@ describe('password reset in a browser, through the mail, behind Caddy', { timeou
 
     const mail = await mailbox.next((m) => m.to.includes('bob@example.com'), skip);
     assert.match(mail.subject, /Reset your password/);
-    const link = /(https:\/\/\S+\/reset-password\/step2\?token=[\w.-]+)/.exec(mail.text)?.[1];
+    const link = resetLinkIn(mail);
     assert.ok(link, `the mail carries the reset link:\n${mail.text}`);
     assert.equal(new URL(link).origin, new URL(stack.portalUrl).origin, 'the link points at the portal');
 

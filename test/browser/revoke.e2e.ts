@@ -10,6 +10,7 @@ import {
   elevationCodeIn,
   type Mailbox,
   type MailedPortal,
+  resetLinkIn,
   type Stack,
   screenshots,
   signIn,
@@ -39,7 +40,7 @@ describe('revoking mailed links in a browser, behind Caddy', { timeout: 90_000 }
     await page.getByRole('status').getByText('If an account with that username exists').waitFor();
 
     const mail = await mailbox.next((m) => m.to.includes('harry@example.com'), skip);
-    const resetLink = /(https:\/\/\S+\/reset-password\/step2\?token=[\w.-]+)/.exec(mail.text)?.[1];
+    const resetLink = resetLinkIn(mail);
     const revokeLink = /Revoke this link: (https:\/\/\S+\/revoke\/reset-password\?token=[\w.-]+)/.exec(
       mail.text,
     )?.[1];

@@ -146,6 +146,11 @@ export function totpCode(
 /** The real SMTP listener the browser tests read their mail from, sending as the demo domain. */
 export const startMailbox = () => startHarnessMailbox({ sender: `Portcullis <auth@${DOMAIN}>` });
 
+/** The password reset link in a mail, if it carries one. */
+export function resetLinkIn(m: Mail): string | undefined {
+  return /(https:\/\/\S+\/reset-password\/step2\?token=[\w.-]+)/.exec(m.text)?.[1];
+}
+
 /** The elevation one-time code in a mail, if it is one. */
 export function elevationCodeIn(m: Mail): string | undefined {
   return /one-time code in the portal:\s+([A-Z0-9]+)/.exec(m.text)?.[1];
