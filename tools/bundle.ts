@@ -1,8 +1,8 @@
 /**
  * Builds what `bin/portcullis.js` runs: src/ bundled by esbuild into a few ES module files under
  * dist/bundle/ (the CLI entry, the hash-pool worker, shared chunks loaded on demand). Start-up then reads a
- * handful of files instead of about two hundred; `portcullis serve` with 1,000 rules reached its first
- * health answer about 80 ms sooner this way (docs/performance.md). Packages from node_modules stay
+ * handful of files instead of about two hundred, which brought `portcullis serve` with 1,000 rules to its
+ * first health answer about 70 ms sooner (bench/startup-ab.ts, docs/performance.md). Packages from node_modules stay
  * external, so native modules and lazy imports (pg, ioredis, nodemailer…) load exactly as before.
  *
  * Usage: tsx tools/bundle.ts [outdir]   (default: dist/bundle)

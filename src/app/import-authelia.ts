@@ -4,9 +4,10 @@
  * nonce‖ciphertext‖tag) and re-encrypting with ours, so users keep their devices.
  */
 import Database from 'better-sqlite3';
-import { type Clock, isPortcullisError, PortcullisError } from '../core/index.js';
+import { type Clock, PortcullisError } from '../core/index.js';
 import { type Cipher, createCipher } from '../storage/crypto.js';
 import type { TotpStore, WebAuthnStore } from '../storage/index.js';
+import { isConflict } from '../storage/repositories.js';
 
 export interface ImportTargets {
   readonly totp: TotpStore;
@@ -163,7 +164,7 @@ export async function importAuthelia(opts: {
         });
         credImported++;
       } catch (e) {
-        if (!(isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT')) throw e;
+        if (!isConflict(e)) throw e;
         credSkipped.push(label);
       }
     }

@@ -15,11 +15,12 @@ import {
 } from '../authn/index.js';
 import type { CompiledAccessControl } from '../authz/index.js';
 import type { SessionCookieConfig, WebauthnConfig } from '../config/index.js';
-import { type Clock, isPortcullisError, type Logger, publishSecurityEvent } from '../core/index.js';
+import { type Clock, type Logger, publishSecurityEvent } from '../core/index.js';
 import type { Notifier } from '../notify/index.js';
 import type { Regulator } from '../regulation/index.js';
 import { authLevel, hashSessionId, type SessionManager, type UserSession } from '../session/index.js';
 import type { WebAuthnChallengeStore, WebAuthnCredentialRecord, WebAuthnStore } from '../storage/index.js';
+import { isConflict } from '../storage/repositories.js';
 import { notifyEvent } from './enrolment.js';
 import type { FlowResult, RequestContext } from './login.js';
 import { redirectAfterFirstFactor, redirectAfterSecondFactor } from './redirect.js';
@@ -167,7 +168,7 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
       });
     } catch (e) {
       // Two tabs finishing with the same description: the unique index decides, the loser is told.
-      if (isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT') return fail(409, 'description-taken');
+      if (isConflict(e)) return fail(409, 'description-taken');
       throw e;
     }
     deps.logger.info(
@@ -204,7 +205,7 @@ export function createWebAuthnFlow(deps: WebAuthnDeps) {
         ? { ok: true, data: undefined }
         : fail(404, 'not-found');
     } catch (e) {
-      if (isPortcullisError(e) && e.code === 'ERR_STORAGE_CONFLICT') return fail(409, 'description-taken');
+      if (isConflict(e)) return fail(409, 'description-taken');
       throw e;
     }
   }

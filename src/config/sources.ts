@@ -1,7 +1,7 @@
 /** Finds the configuration files (flags, X_AUTHELIA_CONFIG, or ./configuration.yml), reads them and deep-merges them. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { joinPath, locateYaml, type SourcePos } from './locate.js';
+import { joinPath, locateYaml } from './locate.js';
 import { isPlainObject } from './schema/check.js';
 import type { IssueSink } from './sink.js';
 import { dropPositions, type Tree } from './tree.js';

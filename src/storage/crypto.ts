@@ -4,6 +4,7 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { PortcullisError } from '../core/index.js';
+import { isConflict } from './repositories.js';
 
 export interface Cipher {
   encrypt(plain: Buffer): Buffer;
@@ -58,7 +59,7 @@ export async function checkEncryptionKey(
       return 'created';
     } catch (e) {
       // Another instance starting at the same moment stored its marker first: check against that one.
-      if (!(e instanceof PortcullisError && e.code === 'ERR_STORAGE_CONFLICT')) throw e;
+      if (!isConflict(e)) throw e;
       row = await read();
       if (!row) throw e;
     }

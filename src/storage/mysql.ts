@@ -18,7 +18,7 @@ import type { LockStore, SqlClient, SqlDatabase, SqlDatabaseOptions, SqlValue } 
  * The repositories write SQLite/PostgreSQL upserts; MySQL spells them `ON DUPLICATE KEY UPDATE x = VALUES(x)`
  * and `INSERT IGNORE`. Rewriting the few statement shapes here keeps one SQL text per repository.
  */
-export const toMysql = memoizeRewrite((sql) => {
+const toMysql = memoizeRewrite((sql) => {
   if (/\bON CONFLICT DO NOTHING\s*$/i.test(sql))
     return sql.replace(/\bON CONFLICT DO NOTHING\s*$/i, '').replace(/^\s*INSERT\b/i, 'INSERT IGNORE');
   return sql.replace(
@@ -32,10 +32,10 @@ const fail = (e: unknown) => storageError('mysql', e, (e as { errno?: number })?
 
 type Queryable = Pick<mysql.PoolConnection, 'query'>;
 
-function statements(q: () => Promise<Queryable> | Queryable) {
+function statements(q: Queryable) {
   const exec = async (sql: string, params: readonly SqlValue[]) => {
     try {
-      const [result] = await (await q()).query(toMysql(sql), params as unknown[]);
+      const [result] = await q.query(toMysql(sql), params as unknown[]);
       return result;
     } catch (e) {
       throw fail(e);
@@ -77,13 +77,13 @@ export async function openMysql(opts: SqlDatabaseOptions): Promise<SqlDatabase> 
   };
   const sql: SqlClient = {
     dialect: 'mysql',
-    ...statements(() => pooled),
+    ...statements(pooled),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await connect();
       return runTransaction(
         'mysql',
         {
-          statements: statements(() => conn),
+          statements: statements(conn),
           begin: 'START TRANSACTION',
           rollback: () => conn.query('ROLLBACK'),
           release: (broken) => (broken ? conn.destroy() : conn.release()),

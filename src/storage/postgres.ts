@@ -86,7 +86,7 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
     return pool;
   });
   const onAny = createFailover('postgres', pools, (i) => describeServer(opts.servers[i]!));
-  const connect = () => onAny((p) => p.connect());
+  const connect = () => onAny((p) => p.connect()).catch((e) => Promise.reject(fail(e)));
 
   const sql: SqlClient = {
     dialect: 'postgres',
@@ -94,7 +94,7 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
       query: ((text: string, values: unknown[]) => onAny((p) => p.query(text, values))) as Queryable['query'],
     }),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      const client = await connect().catch((e) => Promise.reject(fail(e)));
+      const client = await connect();
       return runTransaction(
         'postgres',
         {
@@ -114,7 +114,7 @@ export async function openPostgres(opts: SqlDatabaseOptions): Promise<SqlDatabas
 
   const locks: LockStore = {
     async withLocks(keys, fn) {
-      const client = await connect().catch((e) => Promise.reject(fail(e)));
+      const client = await connect();
       // hashtextextended: a 64-bit key from the name, in PostgreSQL ≥ 11.
       const call = (f: string) => async (name: string) =>
         void (await client.query(`SELECT ${f}(hashtextextended($1, 0))`, [name]));

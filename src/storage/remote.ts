@@ -1,7 +1,7 @@
 /** What the PostgreSQL and MySQL clients share: error classes, server fallback order, lock key handling. */
 import { createHash } from 'node:crypto';
 import { PortcullisError } from '../core/index.js';
-import type { SqlClient, SqlDatabase, SqlValue } from './types.js';
+import type { SqlClient, SqlDatabase } from './types.js';
 
 /** How long an instance stays on a fallback server before it tries the primary again. */
 const FALLBACK_HOLD_MS = 30_000;
@@ -21,7 +21,7 @@ const CONNECT_CODES = new Set([
 
 // node-postgres' "timeout exceeded when trying to connect" is not here on purpose: it also means "every pooled
 // connection is busy", and load alone must not move an instance to a fallback server.
-export function isConnectError(e: unknown): boolean {
+function isConnectError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' && CONNECT_CODES.has(code);
 }

@@ -16,6 +16,7 @@ import type {
 const n = (v: unknown) => Number(v);
 
 /** A unique key refused the row (each client maps its engine's error to ERR_STORAGE_CONFLICT). */
+/** A unique key was already taken (ERR_STORAGE_CONFLICT, typed the same way by every engine). */
 export const isConflict = (e: unknown) => e instanceof PortcullisError && e.code === 'ERR_STORAGE_CONFLICT';
 
 export function createAttemptStore(sql: SqlClient): AttemptStore {

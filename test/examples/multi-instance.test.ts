@@ -1,9 +1,9 @@
 /** examples/multi-instance: the configuration loads with postgres + redis, compose and config agree, the stack audit is clean. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/index.js';
 import { auditStack, SEVERITIES } from '../../src/stack/index.js';
@@ -20,8 +20,11 @@ const compose = parse(readFileSync(join(EXAMPLE, 'compose.yml'), 'utf8')) as {
 const INSTANCES = ['portcullis-1', 'portcullis-2'];
 
 /** The *_FILE variables compose gives the instances, pointed at temp files holding a value of the right kind. */
+const secretsDir = mkdtempSync(join(tmpdir(), 'portcullis-multi-'));
+after(() => rmSync(secretsDir, { recursive: true, force: true }));
+
 function secretEnv(): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 'portcullis-multi-'));
+  const dir = secretsDir;
   const env: NodeJS.ProcessEnv = {};
   const environment = compose.services['portcullis-1']?.['environment'] as Record<string, string>;
   for (const name of Object.keys(environment)) {

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type FreshDatabase, freshDatabase } from '../harness/databases.js';
 import { type Harness, startHarness } from '../harness/gateway.js';
 import { forwardAuthHeaders, login, request } from '../harness/http.js';
+import { until } from '../harness/net.js';
 
 /** A loopback TCP relay to `target` that the test can cut (every connection dropped) and restore. */
 async function relay(target: number) {
@@ -98,20 +99,19 @@ for (const engine of ['postgres', 'mysql'] as const) {
       );
 
       await link.restore();
-      const t0 = Date.now();
-      let status = 0;
-      while (Date.now() - t0 < 10_000) {
-        status = (await check(gw.port, cookie)).status;
-        if (status === 200) break;
-        await sleep(100);
-      }
-      assert.equal(status, 200, 'the same session works again without a restart');
+      await until(
+        'the same session to work again without a restart',
+        async () => (await check(gw.port, cookie)).status === 200,
+        10_000,
+        100,
+      );
       // The health report is shared for a second: poll rather than guess.
-      const healthy = Date.now() + 5_000;
-      while ((await request(gw.port, { path: '/api/health' })).status !== 200) {
-        assert.ok(Date.now() < healthy, '/api/health did not recover within 5 s');
-        await sleep(100);
-      }
+      await until(
+        '/api/health to recover',
+        async () => (await request(gw.port, { path: '/api/health' })).status === 200,
+        5_000,
+        100,
+      );
     });
   });
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { runCli } from '../../../test/harness/cli.js';
@@ -16,7 +15,6 @@ import { loadConfigOrThrow } from '../../config/index.js';
 import { silentLogger, systemClock } from '../../core/index.js';
 import { EXIT } from '../exit-codes.js';
 
-const _root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runCli } from '../../../test/harness/cli.js';
 import { baseConfig } from '../../../test/harness/gateway.js';
@@ -12,7 +11,6 @@ import { loadConfigOrThrow } from '../../config/index.js';
 import { SQLITE_MIGRATIONS } from '../../storage/migrations/sqlite.js';
 import { EXIT } from '../exit-codes.js';
 
-const _root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dirs: string[] = [];
 after(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

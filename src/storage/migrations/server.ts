@@ -78,10 +78,8 @@ function translate(m: Migration, dialect: Server): Migration {
   };
 }
 
-export const POSTGRES_MIGRATIONS: readonly Migration[] = SQLITE_MIGRATIONS.map((m) =>
-  translate(m, 'postgres'),
-);
-export const MYSQL_MIGRATIONS: readonly Migration[] = SQLITE_MIGRATIONS.map((m) => translate(m, 'mysql'));
+const POSTGRES_MIGRATIONS: readonly Migration[] = SQLITE_MIGRATIONS.map((m) => translate(m, 'postgres'));
+const MYSQL_MIGRATIONS: readonly Migration[] = SQLITE_MIGRATIONS.map((m) => translate(m, 'mysql'));
 
 export function migrationsFor(dialect: 'sqlite' | Server): readonly Migration[] {
   return dialect === 'postgres'
