@@ -140,10 +140,14 @@ function serverAddress(raw: unknown): ServerConfig['address'] {
   };
 }
 
-function tls(raw: unknown, serverName: string): TlsClientConfig | undefined {
+/**
+ * A `tls:` block. `server_name` stays empty unless configured: the connection code knows the host it dials
+ * (nodeTlsOptions), and for Redis Sentinel the primary's host is only learnt at run time.
+ */
+function tls(raw: unknown): TlsClientConfig | undefined {
   if (!present(raw)) return undefined;
   return {
-    serverName: s(raw['server_name'], serverName),
+    serverName: s(raw['server_name']),
     skipVerify: b(raw['skip_verify']),
     minimumVersion: s(raw['minimum_version'], 'TLS1.2'),
     maximumVersion: s(raw['maximum_version'], 'TLS1.3'),
@@ -165,11 +169,6 @@ function networkAddress(
   if (a.scheme === 'unix') return formatAddress(a);
   return formatAddress({ ...a, port: a.port || defaultPort(a.scheme) });
 }
-
-const hostOf = (address: string): string => {
-  const r = parseAddress(address);
-  return r.ok ? r.address.host : '';
-};
 
 const ARGON2_SHORT: Readonly<Record<string, string>> = { id: 'argon2id', i: 'argon2i', d: 'argon2d' };
 
@@ -380,7 +379,7 @@ function redis(raw: unknown): RedisConfig | undefined {
     maxRetries: n(raw['max_retries'], 0),
     maximumActiveConnections: pos(raw['maximum_active_connections'], 8),
     minimumIdleConnections: n(raw['minimum_idle_connections'], 0),
-    tls: tls(raw['tls'], host),
+    tls: tls(raw['tls']),
     highAvailability: present(ha)
       ? {
           sentinelName: s(ha['sentinel_name']),
@@ -413,7 +412,7 @@ function storage(raw: T): StorageConfig {
             username: s(mysql['username']),
             password: s(mysql['password']),
             timeout: pos(mysql['timeout'], 5 * SECOND),
-            tls: tls(mysql['tls'], hostOf(address)),
+            tls: tls(mysql['tls']),
           };
         })()
       : undefined,
@@ -427,12 +426,12 @@ function storage(raw: T): StorageConfig {
             username: s(postgres['username']),
             password: s(postgres['password']),
             timeout: pos(postgres['timeout'], 5 * SECOND),
-            tls: tls(postgres['tls'], hostOf(address)),
+            tls: tls(postgres['tls']),
             servers: list(postgres['servers'])
               .map(o)
               .map((srv) => {
                 const a = networkAddress(srv['address'], 'tcp', sqlPort(5432));
-                return { address: a, tls: tls(srv['tls'], hostOf(a)) };
+                return { address: a, tls: tls(srv['tls']) };
               }),
           };
         })()
@@ -466,7 +465,7 @@ function notifier(raw: T): Config['notifier'] {
             disableStarttls: b(smtp['disable_starttls']),
             disableHtmlEmails: b(smtp['disable_html_emails']),
             // Upstream always builds a TLS config for SMTP (STARTTLS/implicit TLS need one).
-            tls: tls(o(smtp['tls']), hostOf(address)),
+            tls: tls(o(smtp['tls'])),
           };
         })()
       : undefined,
